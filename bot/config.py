@@ -1,0 +1,81 @@
+"""Process configuration: .env (python-dotenv) first, the environment over it, validated once."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from dotenv import dotenv_values
+
+from bot.errors import ConfigError
+
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+LOG_FORMATS = ("text", "json")
+
+
+@dataclass(frozen=True)
+class Config:
+    db_path: Path = Path("data/haven.db")
+    content_dir: Path = CONTENT_DIR
+    log_level: str = "INFO"
+    log_format: str = "text"
+    # Secrets never appear in repr, logs or error messages.
+    discord_token: str = field(default="", repr=False)
+    slack_bot_token: str = field(default="", repr=False)
+    slack_app_token: str = field(default="", repr=False)
+    slack_signing_secret: str = field(default="", repr=False)
+
+    @property
+    def has_platform(self) -> bool:
+        return bool(self.discord_token or self.slack_bot_token)
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    value = env.get(name, "").strip() or default
+    for choice in choices:
+        if value.lower() == choice.lower():
+            return choice
+    raise ConfigError(name, f"one of {', '.join(choices)} (got {value!r})")
+
+
+def _token(env: Mapping[str, str], name: str, prefix: str | None = None) -> str:
+    value = env.get(name, "").strip()
+    if value and prefix and not value.startswith(prefix):
+        # Never echo the value: it may be a real secret pasted into the wrong variable.
+        raise ConfigError(name, f"a token starting with {prefix!r}")
+    if value and any(c.isspace() for c in value):
+        raise ConfigError(name, "a token without spaces")
+    return value
+
+
+def parse_config(env: Mapping[str, str]) -> Config:
+    """Validate settings from a mapping; raises ConfigError naming the variable."""
+    db_path = Path(env.get("HAVEN_DB_PATH", "").strip() or "data/haven.db")
+    content_dir = Path(env.get("HAVEN_CONTENT_DIR", "").strip() or CONTENT_DIR)
+    if not content_dir.is_dir():
+        raise ConfigError("HAVEN_CONTENT_DIR", f"an existing folder with Haven's content (got {str(content_dir)!r})")
+    config = Config(
+        db_path=db_path,
+        content_dir=content_dir,
+        log_level=_choice(env, "HAVEN_LOG_LEVEL", LOG_LEVELS, "INFO"),
+        log_format=_choice(env, "HAVEN_LOG_FORMAT", LOG_FORMATS, "text"),
+        discord_token=_token(env, "DISCORD_TOKEN"),
+        slack_bot_token=_token(env, "SLACK_BOT_TOKEN", "xoxb-"),
+        slack_app_token=_token(env, "SLACK_APP_TOKEN", "xapp-"),
+        slack_signing_secret=_token(env, "SLACK_SIGNING_SECRET"),
+    )
+    if config.slack_app_token and not config.slack_bot_token:
+        raise ConfigError("SLACK_BOT_TOKEN", "a bot token (xoxb-…) whenever SLACK_APP_TOKEN is set")
+    return config
+
+
+def load_config(env_file: Path | None = Path(".env")) -> Config:
+    """Read .env (when present), let the process environment override it, and validate."""
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ)
+    return parse_config(values)

@@ -1,0 +1,376 @@
+"""SQLite storage: every SQL statement Haven runs lives in this module."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+import aiosqlite
+
+from bot.errors import StorageError
+from bot.storage.migrations import LATEST_VERSION, MIGRATIONS
+from bot.storage.records import Conversation, Escalation, EscalationEvent, SettingChange
+
+log = logging.getLogger(__name__)
+
+
+def _ts(moment: datetime) -> str:
+    """One sortable text form for every instant stored."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def _dt(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+class SqliteStorage:
+    """Async repositories over one SQLite file. Open with `await SqliteStorage.open(path)`."""
+
+    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
+        self._db = db
+        self.path = path
+        # One writer at a time on this connection: a statement from one coroutine must
+        # never land inside another coroutine's open transaction.
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path) -> "SqliteStorage":
+        """Open (creating if needed) the database and bring its schema up to date.
+
+        Raises StorageError with an operator-facing message when the file cannot be
+        opened or was written by a newer Haven.
+        """
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = await aiosqlite.connect(path, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise StorageError(f"cannot open database {path}: {exc}") from None
+        storage = cls(db, path)
+        try:
+            await storage._configure()
+            await storage._migrate()
+        except BaseException:
+            await db.close()
+            raise
+        return storage
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def _configure(self) -> None:
+        try:
+            await self._db.execute("PRAGMA journal_mode=WAL")
+            await self._db.execute("PRAGMA foreign_keys=ON")
+            await self._db.execute("PRAGMA busy_timeout=5000")
+            await self._db.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(f"{self.path} is not a usable SQLite database: {exc}") from None
+
+    async def schema_version(self) -> int:
+        async with self._db.execute("PRAGMA user_version") as cur:
+            (version,) = await cur.fetchone()
+        return version
+
+    async def _migrate(self) -> None:
+        current = await self.schema_version()
+        if current > LATEST_VERSION:
+            raise StorageError(
+                f"{self.path} has schema version {current}, newer than this Haven's "
+                f"{LATEST_VERSION}; upgrade Haven or restore a backup (nothing was changed)"
+            )
+        for version, sql in MIGRATIONS:
+            if version <= current:
+                continue
+            # One transaction per step, so a failed step leaves the previous version intact.
+            try:
+                await self._db.executescript(
+                    f"BEGIN;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
+                )
+            except sqlite3.Error as exc:
+                if self._db.in_transaction:
+                    await self._db.execute("ROLLBACK")
+                raise StorageError(f"{self.path}: migration to schema {version} failed: {exc}") from None
+            log.info("database migrated", extra={"schema_version": version})
+
+    # -- conversation state ---------------------------------------------------------
+
+    async def get_conversation(self, platform: str, user_id: str, now: datetime) -> Conversation | None:
+        """The member's pending flow, or None when there is none or it has expired."""
+        async with self._db.execute(
+            "SELECT flow, data, expires_at FROM conversation_state "
+            "WHERE platform = ? AND user_id = ? AND expires_at > ?",
+            (platform, user_id, _ts(now)),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        return Conversation(flow=row[0], data=json.loads(row[1]), expires_at=_dt(row[2]))
+
+    async def set_conversation(
+        self, platform: str, user_id: str, flow: str, data: dict, expires_at: datetime
+    ) -> None:
+        await self._write(
+            "INSERT INTO conversation_state (platform, user_id, flow, data, expires_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, user_id) DO UPDATE SET "
+            "flow = excluded.flow, data = excluded.data, expires_at = excluded.expires_at",
+            (platform, user_id, flow, json.dumps(data), _ts(expires_at)),
+        )
+
+    async def clear_conversation(self, platform: str, user_id: str) -> None:
+        await self._write(
+            "DELETE FROM conversation_state WHERE platform = ? AND user_id = ?", (platform, user_id)
+        )
+
+    # -- member region --------------------------------------------------------------
+
+    async def get_region(self, platform: str, user_id: str) -> str | None:
+        async with self._db.execute(
+            "SELECT country FROM member_region WHERE platform = ? AND user_id = ?", (platform, user_id)
+        ) as cur:
+            row = await cur.fetchone()
+        return row[0] if row else None
+
+    async def set_region(self, platform: str, user_id: str, country: str, now: datetime) -> None:
+        await self._write(
+            "INSERT INTO member_region (platform, user_id, country, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (platform, user_id) DO UPDATE SET country = excluded.country, "
+            "updated_at = excluded.updated_at",
+            (platform, user_id, country, _ts(now)),
+        )
+
+    # -- community settings ---------------------------------------------------------
+
+    async def get_settings(self, platform: str, community_id: str) -> dict[str, str]:
+        async with self._db.execute(
+            "SELECT key, value FROM community_setting WHERE platform = ? AND community_id = ?",
+            (platform, community_id),
+        ) as cur:
+            return {key: value for key, value in await cur.fetchall()}
+
+    async def set_setting(
+        self, platform: str, community_id: str, key: str, value: str, changed_by: str, now: datetime
+    ) -> None:
+        """Store a setting and record who changed it and when, in one transaction."""
+        async with self._transaction():
+            async with self._db.execute(
+                "SELECT value FROM community_setting WHERE platform = ? AND community_id = ? AND key = ?",
+                (platform, community_id, key),
+            ) as cur:
+                row = await cur.fetchone()
+            await self._db.execute(
+                "INSERT INTO community_setting (platform, community_id, key, value) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (platform, community_id, key) DO UPDATE SET value = excluded.value",
+                (platform, community_id, key, value),
+            )
+            await self._db.execute(
+                "INSERT INTO setting_change (platform, community_id, key, old_value, new_value, "
+                "changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (platform, community_id, key, row[0] if row else None, value, changed_by, _ts(now)),
+            )
+
+    async def setting_changes(self, platform: str, community_id: str) -> list[SettingChange]:
+        async with self._db.execute(
+            "SELECT key, old_value, new_value, changed_by, changed_at FROM setting_change "
+            "WHERE platform = ? AND community_id = ? ORDER BY id",
+            (platform, community_id),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [SettingChange(r[0], r[1], r[2], r[3], _dt(r[4])) for r in rows]
+
+    # -- audit ----------------------------------------------------------------------
+
+    async def record_audit(self, platform: str, community_id: str, user_id: str, what: str, now: datetime) -> None:
+        await self._write(
+            "INSERT INTO audit (platform, community_id, user_id, what, at) VALUES (?, ?, ?, ?, ?)",
+            (platform, community_id, user_id, what, _ts(now)),
+        )
+
+    async def audit_entries(self, platform: str, community_id: str) -> list[tuple[str, str]]:
+        """(user_id, what) pairs in the order they happened."""
+        async with self._db.execute(
+            "SELECT user_id, what FROM audit WHERE platform = ? AND community_id = ? ORDER BY id",
+            (platform, community_id),
+        ) as cur:
+            return [(r[0], r[1]) for r in await cur.fetchall()]
+
+    # -- escalations ----------------------------------------------------------------
+
+    _ESCALATION_COLUMNS = (
+        "id, platform, community_id, channel_id, user_id, message_id, link, tier, category, signal, "
+        "excerpt, state, created_at, acknowledged_by, acknowledged_at, resolved_by, resolved_at, "
+        "next_ping_at, ping_count"
+    )
+
+    @staticmethod
+    def _escalation(row: tuple) -> Escalation:
+        return Escalation(
+            *row[:12],
+            created_at=_dt(row[12]),
+            acknowledged_by=row[13],
+            acknowledged_at=_dt(row[14]),
+            resolved_by=row[15],
+            resolved_at=_dt(row[16]),
+            next_ping_at=_dt(row[17]),
+            ping_count=row[18],
+        )
+
+    async def create_escalation(
+        self,
+        *,
+        platform: str,
+        community_id: str,
+        channel_id: str,
+        user_id: str,
+        message_id: str,
+        link: str,
+        tier: str,
+        category: str,
+        signal: str,
+        excerpt: str | None,
+        now: datetime,
+        next_ping_at: datetime | None,
+    ) -> int:
+        """Store a new open escalation with its first history entry; returns its id."""
+        async with self._transaction():
+            cur = await self._db.execute(
+                "INSERT INTO escalation (platform, community_id, channel_id, user_id, message_id, link, "
+                "tier, category, signal, excerpt, state, created_at, next_ping_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)",
+                (platform, community_id, channel_id, user_id, message_id, link, tier, category, signal,
+                 excerpt, _ts(now), _ts(next_ping_at) if next_ping_at else None),
+            )
+            escalation_id = cur.lastrowid
+            await self._db.execute(
+                "INSERT INTO escalation_event (escalation_id, at, what, detail) VALUES (?, ?, 'detected', ?)",
+                (escalation_id, _ts(now), f"tier={tier} signal={signal}"),
+            )
+        return escalation_id
+
+    async def add_escalation_event(self, escalation_id: int, what: str, detail: str, now: datetime) -> None:
+        await self._write(
+            "INSERT INTO escalation_event (escalation_id, at, what, detail) VALUES (?, ?, ?, ?)",
+            (escalation_id, _ts(now), what, detail),
+        )
+
+    async def escalation_history(self, escalation_id: int) -> list[EscalationEvent]:
+        async with self._db.execute(
+            "SELECT at, what, detail FROM escalation_event WHERE escalation_id = ? ORDER BY id",
+            (escalation_id,),
+        ) as cur:
+            return [EscalationEvent(_dt(r[0]), r[1], r[2]) for r in await cur.fetchall()]
+
+    async def get_escalation(self, escalation_id: int) -> Escalation | None:
+        async with self._db.execute(
+            f"SELECT {self._ESCALATION_COLUMNS} FROM escalation WHERE id = ?", (escalation_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return self._escalation(row) if row else None
+
+    async def last_escalation_for(
+        self, platform: str, user_id: str, category: str, since: datetime
+    ) -> Escalation | None:
+        """The member's most recent escalation of this category since `since` (for the cooldown)."""
+        async with self._db.execute(
+            f"SELECT {self._ESCALATION_COLUMNS} FROM escalation WHERE platform = ? AND user_id = ? "
+            "AND category = ? AND created_at >= ? ORDER BY created_at DESC, id DESC LIMIT 1",
+            (platform, user_id, category, _ts(since)),
+        ) as cur:
+            row = await cur.fetchone()
+        return self._escalation(row) if row else None
+
+    async def open_escalations(self, platform: str, community_id: str) -> list[Escalation]:
+        async with self._db.execute(
+            f"SELECT {self._ESCALATION_COLUMNS} FROM escalation WHERE platform = ? AND community_id = ? "
+            "AND state != 'resolved' ORDER BY created_at, id",
+            (platform, community_id),
+        ) as cur:
+            return [self._escalation(r) for r in await cur.fetchall()]
+
+    async def acknowledge_escalation(self, escalation_id: int, by: str, now: datetime) -> bool:
+        """Mark acknowledged and stop re-pings; False when it was not open."""
+        async with self._transaction():
+            cur = await self._db.execute(
+                "UPDATE escalation SET state = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?, "
+                "next_ping_at = NULL WHERE id = ? AND state = 'open'",
+                (by, _ts(now), escalation_id),
+            )
+            if cur.rowcount == 0:
+                return False
+            await self._db.execute(
+                "INSERT INTO escalation_event (escalation_id, at, what, detail) VALUES (?, ?, 'acknowledged', ?)",
+                (escalation_id, _ts(now), f"by={by}"),
+            )
+        return True
+
+    async def resolve_escalation(self, escalation_id: int, by: str, now: datetime, keep_excerpt: bool) -> bool:
+        """Close the escalation (clearing its excerpt unless kept); False when already resolved."""
+        async with self._transaction():
+            cur = await self._db.execute(
+                "UPDATE escalation SET state = 'resolved', resolved_by = ?, resolved_at = ?, "
+                "next_ping_at = NULL, excerpt = CASE WHEN ? THEN excerpt ELSE NULL END "
+                "WHERE id = ? AND state != 'resolved'",
+                (by, _ts(now), keep_excerpt, escalation_id),
+            )
+            if cur.rowcount == 0:
+                return False
+            await self._db.execute(
+                "INSERT INTO escalation_event (escalation_id, at, what, detail) VALUES (?, ?, 'resolved', ?)",
+                (escalation_id, _ts(now), f"by={by}"),
+            )
+        return True
+
+    async def due_repings(self, now: datetime) -> list[Escalation]:
+        """Open escalations whose re-ping time has come, oldest first."""
+        async with self._db.execute(
+            f"SELECT {self._ESCALATION_COLUMNS} FROM escalation WHERE next_ping_at IS NOT NULL "
+            "AND next_ping_at <= ? AND state = 'open' ORDER BY next_ping_at, id",
+            (_ts(now),),
+        ) as cur:
+            return [self._escalation(r) for r in await cur.fetchall()]
+
+    async def record_reping(self, escalation_id: int, next_ping_at: datetime | None, now: datetime) -> bool:
+        """Claim a due re-ping: move its timer on; False when another loop already took it."""
+        async with self._transaction():
+            cur = await self._db.execute(
+                "UPDATE escalation SET ping_count = ping_count + 1, next_ping_at = ? "
+                "WHERE id = ? AND state = 'open' AND next_ping_at IS NOT NULL AND next_ping_at <= ?",
+                (_ts(next_ping_at) if next_ping_at else None, escalation_id, _ts(now)),
+            )
+            if cur.rowcount == 0:
+                return False
+            await self._db.execute(
+                "INSERT INTO escalation_event (escalation_id, at, what, detail) VALUES (?, ?, 're-pinged', '')",
+                (escalation_id, _ts(now)),
+            )
+        return True
+
+    async def forget_escalation_excerpts(self, platform: str, user_id: str) -> int:
+        """Remove the text of every excerpt kept about the member; returns how many."""
+        return await self._write(
+            "UPDATE escalation SET excerpt = NULL WHERE platform = ? AND user_id = ? AND excerpt IS NOT NULL",
+            (platform, user_id),
+        )
+
+    # -- plumbing -------------------------------------------------------------------
+
+    async def _write(self, sql: str, params: tuple) -> int:
+        """Run one writing statement on its own; returns the number of rows it changed."""
+        async with self._transaction():
+            cur = await self._db.execute(sql, params)
+            return cur.rowcount
+
+    @contextlib.asynccontextmanager
+    async def _transaction(self):
+        """BEGIN IMMEDIATE … COMMIT under the write lock, rolled back on error."""
+        async with self._write_lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
