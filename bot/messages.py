@@ -34,6 +34,17 @@ TEMPLATES: dict[str, frozenset[str]] = {
         "alert.sent_failed": (), "alert.no_excerpt": (),
         "report_self_harm.discord": (), "report_self_harm.slack": (), "report_self_harm.console": (),
         "error": (),
+        "checkin.usage": (), "checkin.started": ("schedule", "next"), "checkin.status": ("schedule", "next"),
+        "checkin.status_paused": ("schedule", "until", "reason"), "checkin.not_signed_up": (),
+        "checkin.paused": ("next",), "checkin.pause_usage": (), "checkin.stopped": (), "checkin.prompt": (),
+        "checkin.skip_button": (), "checkin.saved": ("value",), "checkin.note_saved": (), "checkin.skipped": (),
+        "checkin.no_note": (), "checkin.low_run": (), "checkin.who5_intro": ("stem",),
+        "checkin.who5_item": ("number", "item"), "checkin.who5_done": ("percent",), "checkin.who5_low": (),
+        "checkin.who5_change": ("direction", "delta"), "checkin.who5_invalid": (),
+        "checkin.paused_unreachable": (),
+        "mood.summary": ("count", "average", "trend", "streak"), "mood.empty": (), "mood.chart": (),
+        "mydata.sent": (),
+        "forget.confirm": (), "forget.done": ("summary",), "forget.nothing": (), "forget.kept": (),
     }.items()
 }
 

@@ -14,6 +14,7 @@ from typing import Any, Mapping
 
 import yaml
 
+from bot.content_file import read_yaml
 from bot.errors import ContentError
 
 KINDS = ("answer", "medical")
@@ -116,12 +117,7 @@ def load_faq(faq_path: Path, article_path: Path) -> FaqCatalog:
     article = load_article(article_path)
     article_text = normalise_quote_text(article.body)
     name = str(faq_path)
-    try:
-        data = yaml.safe_load(faq_path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ContentError(name, "(file)", f"cannot read: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise ContentError(name, "(file)", f"not valid YAML: {exc}") from exc
+    data = read_yaml(faq_path, dict)
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list) or not data["entries"]:
         raise ContentError(name, "(file)", "needs a non-empty 'entries' list")
 

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
+from bot.content_file import read_yaml
 from bot.errors import ContentError
 from bot.faq.catalog import FaqCatalog
 
@@ -57,12 +57,7 @@ def load_medical_questions(path: Path, catalog: FaqCatalog) -> MedicalQuestions:
     not a `medical` entry of `catalog`, a pattern has no `why`, uses an unknown
     {vocab} name, or is not a valid regular expression."""
     name = str(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ContentError(name, "(file)", f"cannot read: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise ContentError(name, "(file)", f"not valid YAML: {exc}") from exc
+    data = read_yaml(path, dict)
     if not isinstance(data, dict) or not isinstance(data.get("topics"), list) or not data["topics"]:
         raise ContentError(name, "(file)", "needs a non-empty 'topics' list")
 

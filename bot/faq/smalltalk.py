@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
 
+from bot.content_file import read_yaml
 from bot.errors import ContentError
 
 _NOT_WORD = re.compile(r"[^a-z0-9 ]+")
@@ -45,12 +45,7 @@ def load_smalltalk(path: Path) -> SmallTalk:
     """The recogniser from `path`; raises ContentError on a missing id, an
     empty pattern list, a duplicate id or an invalid regular expression."""
     name = str(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ContentError(name, "(file)", f"cannot read: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise ContentError(name, "(file)", f"not valid YAML: {exc}") from exc
+    data = read_yaml(path, dict)
     if not isinstance(data, dict) or not isinstance(data.get("groups"), list) or not data["groups"]:
         raise ContentError(name, "(file)", "needs a non-empty 'groups' list")
     groups = []

@@ -221,7 +221,7 @@ def test_malformed_yaml_and_missing_file(tmp_path):
     path.write_text("entries: [unclosed\n", encoding="utf-8")
     with pytest.raises(ContentError, match="not valid YAML"):
         load_faq(path, ARTICLE)
-    with pytest.raises(ContentError, match="cannot read"):
+    with pytest.raises(ContentError, match="not found"):
         load_faq(tmp_path / "absent.yaml", ARTICLE)
 
 
