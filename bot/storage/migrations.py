@@ -81,6 +81,45 @@ CREATE TABLE audit (
     at            TEXT NOT NULL
 );
 """),
+    (2, """
+CREATE TABLE checkin_schedule (
+    platform       TEXT NOT NULL,
+    user_id        TEXT NOT NULL,
+    community_id   TEXT NOT NULL,
+    schedule       TEXT NOT NULL,        -- Schedule.to_text()
+    next_due_at    TEXT NOT NULL,        -- UTC
+    paused_until   TEXT,
+    paused_reason  TEXT,
+    failures       INTEGER NOT NULL DEFAULT 0,
+    claim_token    TEXT,                 -- set while one loop is sending this slot
+    claimed_until  TEXT,                 -- the claim's lease; after it, another loop may take it
+    created_at     TEXT NOT NULL,
+    PRIMARY KEY (platform, user_id)
+);
+CREATE INDEX checkin_schedule_due ON checkin_schedule (next_due_at);
+
+-- One row per member and slot: the idempotency key that stops a slot being sent twice.
+CREATE TABLE checkin_slot (
+    platform   TEXT NOT NULL,
+    user_id    TEXT NOT NULL,
+    slot       TEXT NOT NULL,            -- the member's local date of the slot
+    kind       TEXT NOT NULL,            -- mood | who5
+    sent_at    TEXT NOT NULL,
+    PRIMARY KEY (platform, user_id, slot)
+);
+
+CREATE TABLE checkin_answer (
+    platform     TEXT NOT NULL,
+    user_id      TEXT NOT NULL,
+    day          TEXT NOT NULL,          -- the member's local date
+    kind         TEXT NOT NULL,          -- mood | who5
+    value        INTEGER,                -- mood 1-5, or the WHO-5 percentage 0-100; NULL when skipped
+    detail       TEXT,                   -- WHO-5 item answers as JSON
+    note         TEXT,
+    answered_at  TEXT NOT NULL,
+    PRIMARY KEY (platform, user_id, day, kind)
+);
+"""),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -51,3 +51,25 @@ class SettingChange:
     new_value: str
     changed_by: str
     changed_at: datetime
+
+
+@dataclass(frozen=True)
+class CheckinSchedule:
+    platform: str
+    user_id: str
+    community_id: str
+    schedule: str          # Schedule.to_text()
+    next_due_at: datetime
+    paused_until: datetime | None
+    paused_reason: str | None
+    failures: int
+
+
+@dataclass(frozen=True)
+class CheckinAnswer:
+    day: str               # the member's local date, YYYY-MM-DD
+    kind: str              # mood | who5
+    value: int | None      # mood 1-5 or WHO-5 percentage; None when skipped
+    detail: str | None     # WHO-5 item answers as JSON
+    note: str | None
+    answered_at: datetime

@@ -13,7 +13,14 @@ import aiosqlite
 
 from bot.errors import StorageError
 from bot.storage.migrations import LATEST_VERSION, MIGRATIONS
-from bot.storage.records import Conversation, Escalation, EscalationEvent, SettingChange
+from bot.storage.records import (
+    CheckinAnswer,
+    CheckinSchedule,
+    Conversation,
+    Escalation,
+    EscalationEvent,
+    SettingChange,
+)
 
 log = logging.getLogger(__name__)
 
@@ -354,6 +361,198 @@ class SqliteStorage:
             "UPDATE escalation SET excerpt = NULL WHERE platform = ? AND user_id = ? AND excerpt IS NOT NULL",
             (platform, user_id),
         )
+
+    # -- check-ins ------------------------------------------------------------------
+
+    _SCHEDULE_COLUMNS = (
+        "platform, user_id, community_id, schedule, next_due_at, paused_until, paused_reason, failures"
+    )
+
+    @staticmethod
+    def _schedule(row: tuple) -> CheckinSchedule:
+        return CheckinSchedule(row[0], row[1], row[2], row[3], _dt(row[4]), _dt(row[5]), row[6], row[7])
+
+    async def set_schedule(
+        self, platform: str, user_id: str, community_id: str, schedule: str, next_due: datetime, now: datetime
+    ) -> None:
+        """Create or replace the member's schedule; a replaced one starts afresh (unpaused)."""
+        await self._write(
+            "INSERT INTO checkin_schedule (platform, user_id, community_id, schedule, next_due_at, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, user_id) DO UPDATE SET "
+            "community_id = excluded.community_id, schedule = excluded.schedule, "
+            "next_due_at = excluded.next_due_at, paused_until = NULL, paused_reason = NULL, failures = 0, "
+            "claim_token = NULL, claimed_until = NULL",
+            (platform, user_id, community_id, schedule, _ts(next_due), _ts(now)),
+        )
+
+    async def get_schedule(self, platform: str, user_id: str) -> CheckinSchedule | None:
+        async with self._db.execute(
+            f"SELECT {self._SCHEDULE_COLUMNS} FROM checkin_schedule WHERE platform = ? AND user_id = ?",
+            (platform, user_id),
+        ) as cur:
+            row = await cur.fetchone()
+        return self._schedule(row) if row else None
+
+    async def delete_schedule(self, platform: str, user_id: str) -> bool:
+        return bool(await self._write(
+            "DELETE FROM checkin_schedule WHERE platform = ? AND user_id = ?", (platform, user_id)
+        ))
+
+    async def pause_schedule(
+        self, platform: str, user_id: str, until: datetime | None, reason: str, next_due: datetime
+    ) -> bool:
+        """Pause until a time (None: until the member restarts it), moving the next slot past it."""
+        return bool(await self._write(
+            "UPDATE checkin_schedule SET paused_until = ?, paused_reason = ?, next_due_at = ?, "
+            "claim_token = NULL, claimed_until = NULL WHERE platform = ? AND user_id = ?",
+            (_ts(until) if until else "9999-12-31T00:00:00+00:00", reason, _ts(next_due), platform, user_id),
+        ))
+
+    async def claim_due_checkins(
+        self, now: datetime, limit: int, token: str, lease_until: datetime
+    ) -> list[CheckinSchedule]:
+        """Atomically claim up to `limit` due, unpaused, unclaimed (or lease-expired) schedules.
+
+        Two loops (or processes) never get the same row: the claim is one UPDATE.
+        """
+        stamp = _ts(now)
+        async with self._transaction():
+            cur = await self._db.execute(
+                "UPDATE checkin_schedule SET claim_token = ?, claimed_until = ? WHERE rowid IN ("
+                " SELECT rowid FROM checkin_schedule WHERE next_due_at <= ?"
+                " AND (claimed_until IS NULL OR claimed_until <= ?)"
+                " AND (paused_until IS NULL OR paused_until <= ?)"
+                " ORDER BY next_due_at LIMIT ?)"
+                f" RETURNING {self._SCHEDULE_COLUMNS}",
+                (token, _ts(lease_until), stamp, stamp, stamp, limit),
+            )
+            rows = await cur.fetchall()
+        return [self._schedule(r) for r in rows]
+
+    async def slot_sent(self, platform: str, user_id: str, slot: str) -> bool:
+        async with self._db.execute(
+            "SELECT 1 FROM checkin_slot WHERE platform = ? AND user_id = ? AND slot = ?",
+            (platform, user_id, slot),
+        ) as cur:
+            return await cur.fetchone() is not None
+
+    async def finish_checkin(
+        self, platform: str, user_id: str, token: str, slot: str | None, kind: str,
+        next_due: datetime, now: datetime,
+    ) -> bool:
+        """Record the slot as sent (when given) and, if the claim is still ours, move the
+        schedule to its next slot. False when the claim had expired and passed to another loop.
+        """
+        async with self._transaction():
+            if slot is not None:
+                # Recorded even when the claim is no longer ours: the message did go out.
+                await self._db.execute(
+                    "INSERT OR IGNORE INTO checkin_slot (platform, user_id, slot, kind, sent_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (platform, user_id, slot, kind, _ts(now)),
+                )
+            cur = await self._db.execute(
+                "UPDATE checkin_schedule SET next_due_at = ?, claim_token = NULL, claimed_until = NULL, "
+                "failures = CASE WHEN ? IS NULL THEN failures ELSE 0 END, "
+                "paused_until = CASE WHEN paused_until <= ? THEN NULL ELSE paused_until END, "
+                "paused_reason = CASE WHEN paused_until <= ? THEN NULL ELSE paused_reason END "
+                "WHERE platform = ? AND user_id = ? AND claim_token = ?",
+                (_ts(next_due), slot, _ts(now), _ts(now), platform, user_id, token),
+            )
+            return cur.rowcount > 0
+
+    async def fail_checkin(
+        self, platform: str, user_id: str, token: str, retry_at: datetime, pause_after: int, reason: str,
+    ) -> bool:
+        """Count a failed delivery; after `pause_after` in a row the schedule is paused with the reason.
+
+        Returns True when this failure paused the schedule.
+        """
+        async with self._transaction():
+            cur = await self._db.execute(
+                "UPDATE checkin_schedule SET failures = failures + 1, claim_token = NULL, claimed_until = NULL, "
+                "next_due_at = ? WHERE platform = ? AND user_id = ? AND claim_token = ? RETURNING failures",
+                (_ts(retry_at), platform, user_id, token),
+            )
+            row = await cur.fetchone()
+            if row is None or row[0] < pause_after:
+                return False
+            await self._db.execute(
+                "UPDATE checkin_schedule SET paused_until = '9999-12-31T00:00:00+00:00', paused_reason = ? "
+                "WHERE platform = ? AND user_id = ?",
+                (reason, platform, user_id),
+            )
+        return True
+
+    async def save_answer(
+        self, platform: str, user_id: str, day: str, kind: str, value: int | None,
+        detail: str | None, now: datetime,
+    ) -> None:
+        """Store (or change, the same day) the member's answer; an existing note is kept."""
+        await self._write(
+            "INSERT INTO checkin_answer (platform, user_id, day, kind, value, detail, answered_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, user_id, day, kind) DO UPDATE SET "
+            "value = excluded.value, detail = excluded.detail, answered_at = excluded.answered_at",
+            (platform, user_id, day, kind, value, detail, _ts(now)),
+        )
+
+    async def set_answer_note(self, platform: str, user_id: str, day: str, kind: str, note: str) -> bool:
+        return bool(await self._write(
+            "UPDATE checkin_answer SET note = ? WHERE platform = ? AND user_id = ? AND day = ? AND kind = ?",
+            (note, platform, user_id, day, kind),
+        ))
+
+    async def answers(self, platform: str, user_id: str, since_day: str = "") -> list[CheckinAnswer]:
+        """The member's answers from `since_day` (a local date) on, oldest first."""
+        async with self._db.execute(
+            "SELECT day, kind, value, detail, note, answered_at FROM checkin_answer "
+            "WHERE platform = ? AND user_id = ? AND day >= ? ORDER BY day, kind",
+            (platform, user_id, since_day),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [CheckinAnswer(r[0], r[1], r[2], r[3], r[4], _dt(r[5])) for r in rows]
+
+    # -- a member's own data --------------------------------------------------------
+
+    async def member_data(self, platform: str, user_id: str) -> dict[str, list[dict]]:
+        """Everything stored about one member, table by table, for /mydata."""
+        queries = {
+            "checkin_schedule": "SELECT community_id, schedule, next_due_at, paused_until, paused_reason, "
+                                "failures, created_at FROM checkin_schedule WHERE platform = ? AND user_id = ?",
+            "checkin_answers": "SELECT day, kind, value, detail, note, answered_at FROM checkin_answer "
+                               "WHERE platform = ? AND user_id = ? ORDER BY day, kind",
+            "checkins_sent": "SELECT slot, kind, sent_at FROM checkin_slot WHERE platform = ? AND user_id = ? "
+                             "ORDER BY slot",
+            "region": "SELECT country, updated_at FROM member_region WHERE platform = ? AND user_id = ?",
+            "pending_conversation": "SELECT flow, expires_at FROM conversation_state "
+                                    "WHERE platform = ? AND user_id = ?",
+            "escalations": "SELECT id, community_id, tier, category, signal, excerpt, state, created_at, "
+                           "resolved_at FROM escalation WHERE platform = ? AND user_id = ? ORDER BY id",
+        }
+        data = {}
+        for name, sql in queries.items():
+            async with self._db.execute(sql, (platform, user_id)) as cur:
+                columns = [c[0] for c in cur.description]
+                data[name] = [dict(zip(columns, row)) for row in await cur.fetchall()]
+        return data
+
+    async def forget_member(self, platform: str, user_id: str) -> dict[str, int]:
+        """Delete everything of the member's own; escalation records keep only who/when/tier
+        for the moderators' history, with the excerpt text removed. Returns counts by kind."""
+        counts = {}
+        async with self._transaction():
+            for name, sql in (
+                ("check-in answers and notes", "DELETE FROM checkin_answer WHERE platform = ? AND user_id = ?"),
+                ("check-in schedule", "DELETE FROM checkin_schedule WHERE platform = ? AND user_id = ?"),
+                ("check-ins sent", "DELETE FROM checkin_slot WHERE platform = ? AND user_id = ?"),
+                ("region", "DELETE FROM member_region WHERE platform = ? AND user_id = ?"),
+                ("pending conversation", "DELETE FROM conversation_state WHERE platform = ? AND user_id = ?"),
+                ("crisis alert excerpts", "UPDATE escalation SET excerpt = NULL "
+                                          "WHERE platform = ? AND user_id = ? AND excerpt IS NOT NULL"),
+            ):
+                cur = await self._db.execute(sql, (platform, user_id))
+                counts[name] = cur.rowcount
+        return counts
 
     # -- plumbing -------------------------------------------------------------------
 
