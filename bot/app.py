@@ -17,6 +17,7 @@ from bot.haven import Haven
 from bot.member_files import MemberFiles
 from bot.messages import Messages, load_messages
 from bot.metrics import Metrics
+from bot.moderation.cards import Card, load_cards
 from bot.questions import Questions
 from bot.storage.sqlite import SqliteStorage
 
@@ -28,6 +29,7 @@ class Content:
     detector: CrisisDetector
     questions: Questions
     who5: Who5
+    cards: dict[str, Card]
 
 
 def load_content(content_dir: Path, embedder: Embedder | None = None) -> Content:
@@ -47,6 +49,7 @@ def load_content(content_dir: Path, embedder: Embedder | None = None) -> Content
         detector=CrisisDetector(load_patterns(content_dir / "crisis_patterns.yaml")),
         questions=questions,
         who5=load_who5(content_dir / "who5.yaml"),
+        cards=load_cards(content_dir / "resources.yaml"),
     )
 
 
@@ -67,6 +70,7 @@ async def open_haven(
         detector=content.detector,
         questions=content.questions,
         who5=content.who5,
+        cards=content.cards,
         files=MemberFiles(files_dir or db_path.parent / "files"),
         metrics=Metrics(),
     )

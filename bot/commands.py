@@ -23,6 +23,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("mood", "/mood"),
     Command("mydata", "/mydata"),
     Command("forget-me", "/forget-me", aliases=("forgetme", "forget_me")),
+    Command("resources", "/resources list|post <topic>|schedule <topic> <days> [channel]|unschedule <id>",
+            moderator_only=True),
+    Command("settings", "/settings [name value]", moderator_only=True),
+    Command("escalations", "/escalations [open|ack|resolve <id>]", moderator_only=True),
+    Command("stats", "/stats", moderator_only=True),
 )
 
 _BY_NAME = {alias: c for c in COMMANDS for alias in (c.name, *c.aliases)}

@@ -20,6 +20,8 @@ from bot.member_data import MemberData
 from bot.member_files import MemberFiles
 from bot.messages import Messages
 from bot.metrics import Metrics
+from bot.moderation.cards import Card
+from bot.moderation.commands import ModeratorCommands
 from bot.moderators import is_moderator
 from bot.questions import Answer, Questions
 from bot.storage.sqlite import SqliteStorage
@@ -43,6 +45,7 @@ class Haven:
         detector: CrisisDetector,
         questions: Questions,
         who5: Who5,
+        cards: dict[str, Card],
         files: MemberFiles,
         metrics: Metrics,
     ) -> None:
@@ -58,6 +61,8 @@ class Haven:
         self._checkins = CheckinCommands(storage, clock, messages, self._checkin_flow, files)
         self._scheduler = CheckinScheduler(storage, clock, self._checkin_flow)
         self._member_data = MemberData(storage, clock, messages, files)
+        self._moderation = ModeratorCommands(storage, clock, messages, cards, resources, questions,
+                                             self._escalations)
         self._handlers = {
             "help": self._cmd_help,
             "about": self._cmd_about,
@@ -68,6 +73,10 @@ class Haven:
             "mood": self._checkins.mood,
             "mydata": self._member_data.export,
             "forget-me": self._member_data.forget,
+            "resources": self._moderation.resources,
+            "settings": self._moderation.settings,
+            "escalations": self._moderation.escalations,
+            "stats": self._moderation.stats,
         }
 
     # -- entry points ---------------------------------------------------------------
@@ -84,11 +93,14 @@ class Haven:
             return Reply(Kind.ERROR, (Action(Audience.MEMBER, self._messages("error")),))
 
     async def tick(self) -> list[Action]:
-        """Scheduled work due now: re-pings of unacknowledged imminent alerts, then check-ins.
-
-        Actions carrying a receipt must be reported back through `delivered`.
+        """Scheduled work due now: re-pings of unacknowledged imminent alerts, resource cards,
+        then check-ins. Actions carrying a receipt must be reported back through `delivered`.
         """
-        return [*await self._escalations.due_repings(self.settings), *await self._scheduler.due()]
+        return [
+            *await self._escalations.due_repings(self.settings),
+            *await self._moderation.due_posts(self.settings),
+            *await self._scheduler.due(),
+        ]
 
     async def delivered(self, action: Action, ok: bool) -> list[Action]:
         """The adapter's report on a scheduled send (an action with a receipt)."""

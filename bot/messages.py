@@ -44,6 +44,18 @@ TEMPLATES: dict[str, frozenset[str]] = {
         "checkin.paused_unreachable": (),
         "mood.summary": ("count", "average", "trend", "streak"), "mood.empty": (), "mood.chart": (),
         "mydata.sent": (),
+        "moderation.resources_usage": (), "moderation.resources_list": ("topics", "schedules"),
+        "moderation.resources_none_scheduled": (), "moderation.unknown_topic": ("topic", "topics"),
+        "moderation.schedule_usage": (), "moderation.scheduled": ("topic", "channel", "days", "first", "id"),
+        "moderation.unscheduled": ("id",), "moderation.no_such_schedule": ("id",),
+        "moderation.settings_header": (), "moderation.setting_line": ("key", "value"),
+        "moderation.setting_set": ("key", "value", "old"), "moderation.setting_bad": ("key", "reason"),
+        "moderation.escalations_none": (), "moderation.escalations_header": (),
+        "moderation.escalation_line": ("id", "tier", "age", "state", "acknowledged"),
+        "moderation.escalation_acknowledged_by": ("who",),
+        "moderation.escalation_detail": ("id", "tier", "signal", "state", "age", "where", "member", "excerpt",
+                                         "history"),
+        "moderation.escalations_usage": (), "moderation.stats": ("members", "answered", "escalations"),
         "forget.confirm": (), "forget.done": ("summary",), "forget.nothing": (), "forget.kept": (),
     }.items()
 }
@@ -55,11 +67,11 @@ class Messages:
     def __init__(self, templates: dict[str, str]) -> None:
         self._templates = templates
 
-    def __call__(self, key: str, **values: object) -> str:
-        return self._templates[key].format(**values)
+    def __call__(self, template: str, /, **values: object) -> str:
+        return self._templates[template].format(**values)
 
-    def has(self, key: str) -> bool:
-        return key in self._templates
+    def has(self, template: str) -> bool:
+        return template in self._templates
 
 
 def _flatten(data: dict, prefix: str = "") -> dict[str, object]:

@@ -113,6 +113,6 @@ class CheckinCommands:
         chart = render_mood_chart(points, today, path, MOOD_DAYS)
         return [Action(Audience.MEMBER, f"{text}\n{self._messages('mood.chart')}", attachments=(chart,))]
 
-    def _say(self, key: str, **values) -> Action:
-        return Action(Audience.MEMBER, self._messages(key, **values))
+    def _say(self, template: str, **values) -> Action:
+        return Action(Audience.MEMBER, self._messages(template, **values))
 

@@ -120,6 +120,21 @@ CREATE TABLE checkin_answer (
     PRIMARY KEY (platform, user_id, day, kind)
 );
 """),
+    (3, """
+CREATE TABLE resource_schedule (
+    id            INTEGER PRIMARY KEY,
+    platform      TEXT NOT NULL,
+    community_id  TEXT NOT NULL,
+    channel_id    TEXT NOT NULL,
+    topic         TEXT NOT NULL,
+    every_days    INTEGER NOT NULL,
+    next_post_at  TEXT NOT NULL,
+    created_by    TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    UNIQUE (platform, community_id, channel_id, topic)
+);
+CREATE INDEX resource_schedule_due ON resource_schedule (next_post_at);
+"""),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -73,3 +73,22 @@ class CheckinAnswer:
     detail: str | None     # WHO-5 item answers as JSON
     note: str | None
     answered_at: datetime
+
+
+@dataclass(frozen=True)
+class ResourceSchedule:
+    id: int
+    platform: str
+    community_id: str
+    channel_id: str
+    topic: str
+    every_days: int
+    next_post_at: datetime
+    created_by: str
+
+
+@dataclass(frozen=True)
+class CommunityStats:
+    checkin_members: int
+    checkins_answered_week: int
+    escalations_by_tier: dict[str, int]

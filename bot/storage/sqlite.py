@@ -16,9 +16,11 @@ from bot.storage.migrations import LATEST_VERSION, MIGRATIONS
 from bot.storage.records import (
     CheckinAnswer,
     CheckinSchedule,
+    CommunityStats,
     Conversation,
     Escalation,
     EscalationEvent,
+    ResourceSchedule,
     SettingChange,
 )
 
@@ -511,6 +513,79 @@ class SqliteStorage:
         ) as cur:
             rows = await cur.fetchall()
         return [CheckinAnswer(r[0], r[1], r[2], r[3], r[4], _dt(r[5])) for r in rows]
+
+    # -- resource cards on a schedule ----------------------------------------------
+
+    _RESOURCE_COLUMNS = "id, platform, community_id, channel_id, topic, every_days, next_post_at, created_by"
+
+    @staticmethod
+    def _resource(row: tuple) -> ResourceSchedule:
+        return ResourceSchedule(*row[:6], next_post_at=_dt(row[6]), created_by=row[7])
+
+    async def schedule_resource(
+        self, platform: str, community_id: str, channel_id: str, topic: str, every_days: int,
+        first_post_at: datetime, created_by: str, now: datetime,
+    ) -> int:
+        """Create or replace the repeat of one card in one channel; returns its id."""
+        async with self._transaction():
+            cur = await self._db.execute(
+                "INSERT INTO resource_schedule (platform, community_id, channel_id, topic, every_days, "
+                "next_post_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (platform, community_id, channel_id, topic) DO UPDATE SET "
+                "every_days = excluded.every_days, next_post_at = excluded.next_post_at, "
+                "created_by = excluded.created_by RETURNING id",
+                (platform, community_id, channel_id, topic, every_days, _ts(first_post_at), created_by, _ts(now)),
+            )
+            (resource_id,) = await cur.fetchone()
+        return resource_id
+
+    async def resource_schedules(self, platform: str, community_id: str) -> list[ResourceSchedule]:
+        async with self._db.execute(
+            f"SELECT {self._RESOURCE_COLUMNS} FROM resource_schedule WHERE platform = ? AND community_id = ? "
+            "ORDER BY id", (platform, community_id),
+        ) as cur:
+            return [self._resource(r) for r in await cur.fetchall()]
+
+    async def delete_resource_schedule(self, platform: str, community_id: str, resource_id: int) -> bool:
+        return bool(await self._write(
+            "DELETE FROM resource_schedule WHERE platform = ? AND community_id = ? AND id = ?",
+            (platform, community_id, resource_id),
+        ))
+
+    async def claim_due_resources(self, now: datetime) -> list[ResourceSchedule]:
+        """Due repeats, each moved on by its interval in the same statement (claimed once)."""
+        async with self._transaction():
+            cur = await self._db.execute(
+                "UPDATE resource_schedule SET next_post_at = "
+                "strftime('%Y-%m-%dT%H:%M:%S+00:00', ?, '+' || every_days || ' days') "
+                f"WHERE next_post_at <= ? RETURNING {self._RESOURCE_COLUMNS}",
+                (_ts(now).replace("+00:00", ""), _ts(now)),
+            )
+            return [self._resource(r) for r in await cur.fetchall()]
+
+    # -- anonymous community figures ------------------------------------------------
+
+    async def community_stats(self, platform: str, community_id: str, week_start: datetime,
+                              month_start: datetime) -> CommunityStats:
+        """Counts only: never an individual's mood or identity."""
+        async with self._db.execute(
+            "SELECT count(*) FROM checkin_schedule WHERE platform = ? AND community_id = ?",
+            (platform, community_id),
+        ) as cur:
+            (members,) = await cur.fetchone()
+        async with self._db.execute(
+            "SELECT count(*) FROM checkin_answer a JOIN checkin_schedule s "
+            "ON s.platform = a.platform AND s.user_id = a.user_id "
+            "WHERE s.platform = ? AND s.community_id = ? AND a.answered_at >= ? AND a.value IS NOT NULL",
+            (platform, community_id, _ts(week_start)),
+        ) as cur:
+            (answered,) = await cur.fetchone()
+        async with self._db.execute(
+            "SELECT tier, count(*) FROM escalation WHERE platform = ? AND community_id = ? "
+            "AND created_at >= ? GROUP BY tier", (platform, community_id, _ts(month_start)),
+        ) as cur:
+            tiers = {tier: n for tier, n in await cur.fetchall()}
+        return CommunityStats(members, answered, tiers)
 
     # -- a member's own data --------------------------------------------------------
 
