@@ -48,7 +48,7 @@ class CheckinScheduler:
         """
         now = self._clock.now()
         token = uuid.uuid4().hex
-        actions = []
+        claimed = []
         for row in await self._storage.claim_due_checkins(now, self._batch, token, now + LEASE):
             try:
                 schedule = Schedule.from_text(row.schedule)
@@ -56,9 +56,13 @@ class CheckinScheduler:
                 log.error("unreadable check-in schedule; pausing it")
                 await self._storage.pause_schedule(row.platform, row.user_id, None, "unreadable schedule", now)
                 continue
+            claimed.append((row, schedule, slot_key(schedule, row.next_due_at)))
+        # One look-up for the whole batch: slots already sent by an earlier, interrupted claim.
+        sent = await self._storage.sent_slots([(row.platform, row.user_id, slot) for row, _, slot in claimed])
+        actions = []
+        for row, schedule, slot in claimed:
             due = row.next_due_at
-            slot = slot_key(schedule, due)
-            if now - due > self._grace or await self._storage.slot_sent(row.platform, row.user_id, slot):
+            if now - due > self._grace or (row.platform, row.user_id, slot) in sent:
                 await self._storage.finish_checkin(
                     row.platform, row.user_id, token, None, "", next_due(schedule, now), now
                 )

@@ -431,12 +431,18 @@ class SqliteStorage:
             rows = await cur.fetchall()
         return [self._schedule(r) for r in rows]
 
-    async def slot_sent(self, platform: str, user_id: str, slot: str) -> bool:
-        async with self._db.execute(
-            "SELECT 1 FROM checkin_slot WHERE platform = ? AND user_id = ? AND slot = ?",
-            (platform, user_id, slot),
-        ) as cur:
-            return await cur.fetchone() is not None
+    async def sent_slots(self, keys: list[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+        """Which (platform, user_id, slot) keys are already recorded as sent."""
+        found: set[tuple[str, str, str]] = set()
+        for start in range(0, len(keys), 500):  # stay well under SQLite's parameter limit
+            chunk = keys[start:start + 500]
+            values = ", ".join("(?, ?, ?)" for _ in chunk)
+            async with self._db.execute(
+                f"SELECT platform, user_id, slot FROM checkin_slot WHERE (platform, user_id, slot) "
+                f"IN (VALUES {values})", [part for key in chunk for part in key],
+            ) as cur:
+                found.update(tuple(row) for row in await cur.fetchall())
+        return found
 
     async def finish_checkin(
         self, platform: str, user_id: str, token: str, slot: str | None, kind: str,
