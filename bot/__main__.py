@@ -1,4 +1,4 @@
-"""Command line: `python -m bot console [--jsonl] [--db PATH]` and `python -m bot run`."""
+"""Command line: `python -m bot console|run|backup`."""
 from __future__ import annotations
 
 import argparse
@@ -18,6 +18,8 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--jsonl", action="store_true", help="scripted mode: JSON lines in, JSON lines out")
     console.add_argument("--db", type=Path, help="database file (default: a throwaway temporary one)")
     sub.add_parser("run", help="run the configured adapters (the console when no tokens are set)")
+    backup = sub.add_parser("backup", help="write a consistent copy of the live database")
+    backup.add_argument("path", type=Path, help="where to write the copy (must not exist yet)")
     return parser
 
 
@@ -27,7 +29,9 @@ async def _console(config, db_path: Path | None, jsonl: bool) -> None:
 
     content = load_content(config.content_dir)
     with tempfile.TemporaryDirectory(prefix="haven-") as scratch:
-        haven, storage = await open_haven(content, db_path or Path(scratch) / "haven.db")
+        # The scripted mode is a test interface: no member is typing, so no flood limit.
+        haven, storage = await open_haven(content, db_path or Path(scratch) / "haven.db",
+                                          limit_flooding=not jsonl)
         try:
             if jsonl:
                 await run_jsonl(haven, sys.stdin.buffer, sys.stdout)
@@ -37,24 +41,88 @@ async def _console(config, db_path: Path | None, jsonl: bool) -> None:
             await storage.close()
 
 
+def _platform_settings(config, env) -> dict:
+    """Each configured platform's own settings, validated before anything starts."""
+    settings = {}
+    if config.discord_token:
+        from adapters.discord.settings import parse_discord_settings
+        settings["discord"] = parse_discord_settings(env)
+    if config.slack_bot_token:
+        from adapters.slack.settings import parse_slack_settings
+        settings["slack"] = parse_slack_settings(env)
+    return settings
+
+
+async def _platforms(config, platform_settings: dict) -> None:
+    """Discord and/or Slack over one core and one database, until SIGTERM/SIGINT."""
+    from bot.app import load_content, open_haven
+    from bot.health import Liveness, health_app, start_health_server
+    from bot.runtime import TICK_SECONDS, install_stop_signals, serve
+
+    content = load_content(config.content_dir)
+    haven, storage = await open_haven(content, config.db_path)
+    stop = asyncio.Event()
+    install_stop_signals(stop)
+    adapters = {}
+    try:
+        if "discord" in platform_settings:
+            from adapters.discord.client import start_discord
+            adapters["discord"] = await start_discord(haven, platform_settings["discord"])
+        if "slack" in platform_settings:
+            from adapters.slack.app import start_slack
+            adapters["slack"] = await start_slack(haven, platform_settings["slack"])
+    except BaseException:
+        for adapter in adapters.values():
+            await adapter.close()
+        await storage.close()
+        raise
+    liveness = Liveness(adapters={name: adapter.is_connected for name, adapter in adapters.items()})
+    runner = None
+    if config.health_port:
+        app = health_app(haven.database_ok, liveness, lambda: haven.last_event_at, haven.now,
+                         haven.metrics.prometheus if config.metrics else None, TICK_SECONDS * 3)
+        runner = await start_health_server(app, config.health_host, config.health_port)
+    try:
+        await serve(haven, adapters, stop, liveness, storage.close)
+    finally:
+        if runner is not None:
+            await runner.cleanup()
+
+
+async def _backup(config, target: Path) -> None:
+    from bot.storage.sqlite import SqliteStorage
+
+    if target.exists():
+        raise HavenError(f"{target} already exists; choose a new file so nothing is overwritten")
+    if not config.db_path.exists():
+        raise HavenError(f"there is no database at {config.db_path} (HAVEN_DB_PATH) to back up")
+    storage = await SqliteStorage.open(config.db_path)
+    try:
+        await storage.backup(target)
+    finally:
+        await storage.close()
+    print(f"backed up {config.db_path} to {target}")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # The embedding model ships in its wheel; never let a library reach for a hub.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from bot.config import load_config
+    from bot.config import load_env, parse_config
     from bot.logs import configure_logging
 
     try:
-        config = load_config()
+        env = load_env()
+        config = parse_config(env)
         configure_logging(config.log_level, config.log_format)
         if args.command == "console":
             asyncio.run(_console(config, args.db, args.jsonl))
-        elif not config.has_platform:
-            asyncio.run(_console(config, config.db_path, jsonl=False))
+        elif args.command == "backup":
+            asyncio.run(_backup(config, args.path))
+        elif config.has_platform:
+            asyncio.run(_platforms(config, _platform_settings(config, env)))
         else:
-            print("haven: Discord and Slack adapters are not part of this build yet; "
-                  "unset DISCORD_TOKEN/SLACK_BOT_TOKEN to use the console", file=sys.stderr)
-            return 2
+            asyncio.run(_console(config, config.db_path, jsonl=False))
     except HavenError as exc:
         print(f"haven: {exc}", file=sys.stderr)
         return 2

@@ -54,7 +54,8 @@ def load_content(content_dir: Path, embedder: Embedder | None = None) -> Content
 
 
 async def open_haven(
-    content: Content, db_path: Path, clock: Clock | None = None, files_dir: Path | None = None
+    content: Content, db_path: Path, clock: Clock | None = None, files_dir: Path | None = None,
+    limit_flooding: bool = True,
 ) -> tuple[Haven, SqliteStorage]:
     """A ready Haven over the database at db_path; the caller closes the storage.
 
@@ -73,5 +74,6 @@ async def open_haven(
         cards=content.cards,
         files=MemberFiles(files_dir or db_path.parent / "files"),
         metrics=Metrics(),
+        limit_flooding=limit_flooding,
     )
     return haven, storage

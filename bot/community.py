@@ -27,6 +27,14 @@ def _minutes(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+def _count(low: int, high: int, unit: str) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        if not value.strip().isdigit() or not low <= int(value) <= high:
+            raise ValueError(f"expected a whole number of {unit} from {low} to {high}")
+        return int(value)
+    return parse
+
+
 def _length(value: str) -> int:
     if not value.strip().isdigit() or not 0 <= int(value) <= 500:
         raise ValueError("expected a number of characters from 0 (no excerpt) to 500")
@@ -80,6 +88,7 @@ class CommunitySettings:
     reping_minutes: int = 5
     cooldown_minutes: int = 30
     concern_pages: bool = False                # page moderators for the concern tier too
+    flood_per_minute: int = 20                 # commands and questions per member per minute
 
     def monitors(self, channel_id: str) -> bool:
         return not self.monitored_channels or channel_id in self.monitored_channels
@@ -98,6 +107,7 @@ PARSERS: dict[str, Callable[[str], object]] = {
     "reping_minutes": _minutes(1, 1440),
     "cooldown_minutes": _minutes(0, 1440),
     "concern_pages": _bool,
+    "flood_per_minute": _count(1, 600, "commands or questions a minute"),
 }
 assert set(PARSERS) == {f.name for f in fields(CommunitySettings)}
 

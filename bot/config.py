@@ -22,6 +22,9 @@ class Config:
     content_dir: Path = CONTENT_DIR
     log_level: str = "INFO"
     log_format: str = "text"
+    health_port: int = 0          # 0: no health endpoint
+    health_host: str = "127.0.0.1"
+    metrics: bool = False
     # Secrets never appear in repr, logs or error messages.
     discord_token: str = field(default="", repr=False)
     slack_bot_token: str = field(default="", repr=False)
@@ -51,6 +54,24 @@ def _token(env: Mapping[str, str], name: str, prefix: str | None = None) -> str:
     return value
 
 
+def _port(env: Mapping[str, str], name: str) -> int:
+    value = env.get(name, "").strip()
+    if not value:
+        return 0
+    if not value.isdigit() or not 0 <= int(value) <= 65535:
+        raise ConfigError(name, f"a port number from 1 to 65535, or 0 for off (got {value!r})")
+    return int(value)
+
+
+def _switch(env: Mapping[str, str], name: str) -> bool:
+    value = env.get(name, "").strip().lower()
+    if value in ("", "off", "false", "0", "no"):
+        return False
+    if value in ("on", "true", "1", "yes"):
+        return True
+    raise ConfigError(name, f"on or off (got {value!r})")
+
+
 def parse_config(env: Mapping[str, str]) -> Config:
     """Validate settings from a mapping; raises ConfigError naming the variable."""
     db_path = Path(env.get("HAVEN_DB_PATH", "").strip() or "data/haven.db")
@@ -62,6 +83,9 @@ def parse_config(env: Mapping[str, str]) -> Config:
         content_dir=content_dir,
         log_level=_choice(env, "HAVEN_LOG_LEVEL", LOG_LEVELS, "INFO"),
         log_format=_choice(env, "HAVEN_LOG_FORMAT", LOG_FORMATS, "text"),
+        health_port=_port(env, "HAVEN_HEALTH_PORT"),
+        health_host=env.get("HAVEN_HEALTH_HOST", "").strip() or "127.0.0.1",
+        metrics=_switch(env, "HAVEN_METRICS"),
         discord_token=_token(env, "DISCORD_TOKEN"),
         slack_bot_token=_token(env, "SLACK_BOT_TOKEN", "xoxb-"),
         slack_app_token=_token(env, "SLACK_APP_TOKEN", "xapp-"),
@@ -72,10 +96,15 @@ def parse_config(env: Mapping[str, str]) -> Config:
     return config
 
 
-def load_config(env_file: Path | None = Path(".env")) -> Config:
-    """Read .env (when present), let the process environment override it, and validate."""
+def load_env(env_file: Path | None = Path(".env")) -> dict[str, str]:
+    """.env (when present) with the process environment over it."""
     values: dict[str, str] = {}
     if env_file is not None and env_file.is_file():
         values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
     values.update(os.environ)
-    return parse_config(values)
+    return values
+
+
+def load_config(env_file: Path | None = Path(".env")) -> Config:
+    """Read .env (when present), let the process environment override it, and validate."""
+    return parse_config(load_env(env_file))

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+import time
+import uuid
 from datetime import timedelta
 
 from bot.actions import Action, Audience, Kind, Reply
@@ -16,6 +18,7 @@ from bot.crisis.detector import CrisisDetector, Detection, Tier
 from bot.crisis.escalation import Escalations
 from bot.crisis.resources import CrisisResources
 from bot.events import ButtonPress, Event, Message
+from bot.flood import FloodGate, Verdict
 from bot.member_data import MemberData
 from bot.member_files import MemberFiles
 from bot.messages import Messages
@@ -48,6 +51,7 @@ class Haven:
         cards: dict[str, Card],
         files: MemberFiles,
         metrics: Metrics,
+        limit_flooding: bool = True,
     ) -> None:
         self._storage = storage
         self._clock = clock
@@ -56,6 +60,9 @@ class Haven:
         self._detector = detector
         self._questions = questions
         self.metrics = metrics
+        self.last_event_at = None
+        # Off only for the scripted console, a test interface where no member is typing.
+        self._flood = FloodGate() if limit_flooding else None
         self._escalations = Escalations(storage, clock, messages, resources, metrics)
         self._checkin_flow = CheckinFlow(storage, clock, messages, who5)
         self._checkins = CheckinCommands(storage, clock, messages, self._checkin_flow, files)
@@ -83,14 +90,26 @@ class Haven:
 
     async def handle(self, event: Event) -> Reply:
         """The reply to one event. Never raises: a failure becomes a private apology."""
+        event_id = uuid.uuid4().hex[:12]
+        event_kind = type(event).__name__
+        started = time.perf_counter()
         try:
             if isinstance(event, ButtonPress):
-                return await self._button(event)
-            return await self._message(event)
+                reply = await self._button(event)
+            else:
+                reply = await self._message(event)
         except Exception:
-            log.exception("event failed", extra={"event_kind": type(event).__name__})
+            log.exception("event failed", extra={"event_id": event_id, "event_kind": event_kind})
             self.metrics.incr("errors.event")
-            return Reply(Kind.ERROR, (Action(Audience.MEMBER, self._messages("error")),))
+            reply = Reply(Kind.ERROR, (Action(Audience.MEMBER, self._messages("error")),))
+        elapsed = time.perf_counter() - started
+        self.metrics.incr(f"events.{reply.kind.value}")
+        self.metrics.observe_latency(elapsed)
+        self.last_event_at = self._clock.now()
+        # Ids and kinds only: never the text.
+        log.debug("event handled", extra={"event_id": event_id, "event_kind": event_kind,
+                                          "reply_kind": reply.kind.value, "ms": round(elapsed * 1000, 2)})
+        return reply
 
     async def tick(self) -> list[Action]:
         """Scheduled work due now: re-pings of unacknowledged imminent alerts, resource cards,
@@ -106,7 +125,19 @@ class Haven:
         """The adapter's report on a scheduled send (an action with a receipt)."""
         if action.receipt is None:
             return []
+        self.metrics.incr("checkins.sent" if ok else "checkins.failed")
         return await self._scheduler.delivered(action.receipt, ok)
+
+    def now(self):
+        return self._clock.now()
+
+    async def database_ok(self) -> bool:
+        """A cheap round trip to the database, for /healthz."""
+        try:
+            await self._storage.schema_version()
+            return True
+        except Exception:
+            return False
 
     async def settings(self, platform: str, community_id: str) -> CommunitySettings:
         try:
@@ -179,6 +210,13 @@ class Haven:
         return self._resources.for_member(region, settings.default_country)
 
     async def _respond(self, message: Message, settings: CommunitySettings, addressed: bool) -> Reply:
+        if addressed and self._flood is not None:
+            verdict = self._flood.check(message.member.platform, message.member.user_id, self._clock.now(),
+                                        settings.flood_per_minute)
+            if verdict is Verdict.NOTIFY:
+                return Reply(Kind.COMMAND, (Action(Audience.MEMBER, self._messages("slow_down")),))
+            if verdict is Verdict.DROP:
+                return Reply(Kind.NONE)
         text = message.text.strip()
         command = parse_command(text)
         if command is not None:

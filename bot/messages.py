@@ -33,7 +33,7 @@ TEMPLATES: dict[str, frozenset[str]] = {
         "alert.sent_high": ("country",), "alert.sent_imminent": ("emergency", "country"),
         "alert.sent_failed": (), "alert.no_excerpt": (),
         "report_self_harm.discord": (), "report_self_harm.slack": (), "report_self_harm.console": (),
-        "error": (),
+        "error": (), "slow_down": (),
         "checkin.usage": (), "checkin.started": ("schedule", "next"), "checkin.status": ("schedule", "next"),
         "checkin.status_paused": ("schedule", "until", "reason"), "checkin.not_signed_up": (),
         "checkin.paused": ("next",), "checkin.pause_usage": (), "checkin.stopped": (), "checkin.prompt": (),

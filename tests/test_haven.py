@@ -202,3 +202,17 @@ async def test_a_database_failure_never_swallows_a_crisis(content, clock, db_pat
     assert "988" in to(reply, Audience.MEMBER)[0].text
     assert "could not save" in to(reply, Audience.MODERATORS)[0].text
     assert haven.metrics.counts["errors.storage"] >= 1
+
+
+async def test_a_flooding_member_is_slowed_once_but_crisis_detection_still_reads_everything(haven, clock):
+    await haven.handle(said("/settings flood_per_minute 5", user="mo", is_platform_moderator=True))
+    replies = [await haven.handle(dm("/faq", user="fl")) for _ in range(8)]
+    kinds = [r.kind for r in replies]
+    assert kinds[:5] == [Kind.COMMAND] * 5
+    assert "pause answering for a minute" in replies[5].actions[0].text
+    assert kinds[6:] == [Kind.NONE, Kind.NONE]
+    crisis = await haven.handle(dm("i want to end my life", user="fl"))
+    assert crisis.kind is Kind.CRISIS and to(crisis, Audience.MODERATORS)
+    clock.advance(minutes=1)
+    assert (await haven.handle(dm("/faq", user="fl"))).kind is Kind.COMMAND
+    assert (await haven.handle(dm("/faq", user="other"))).kind is Kind.COMMAND

@@ -91,9 +91,10 @@ class SqliteStorage:
                 f"{self.path} has schema version {current}, newer than this Haven's "
                 f"{LATEST_VERSION}; upgrade Haven or restore a backup (nothing was changed)"
             )
-        for version, sql in MIGRATIONS:
+        for version, steps in MIGRATIONS:
             if version <= current:
                 continue
+            sql = steps["sqlite"]
             # One transaction per step, so a failed step leaves the previous version intact.
             try:
                 await self._db.executescript(
@@ -634,6 +635,13 @@ class SqliteStorage:
                 cur = await self._db.execute(sql, (platform, user_id))
                 counts[name] = cur.rowcount
         return counts
+
+    # -- operations -----------------------------------------------------------------
+
+    async def backup(self, target: Path) -> None:
+        """A consistent copy of the live database at `target` (SQLite's online backup)."""
+        async with aiosqlite.connect(target) as destination:
+            await self._db.backup(destination)
 
     # -- plumbing -------------------------------------------------------------------
 

@@ -93,6 +93,7 @@ BAD_VALUES = {
     "reping_minutes": "0",
     "cooldown_minutes": "a while",
     "concern_pages": "2",
+    "flood_per_minute": "0",
 }
 
 

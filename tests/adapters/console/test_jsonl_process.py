@@ -115,3 +115,8 @@ def test_a_database_from_a_newer_haven_is_refused_and_left_alone(tmp_path):
     assert result.returncode == 2 and "newer" in result.stderr.decode()
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 999
+
+
+def test_the_scripted_mode_answers_every_line_however_fast():
+    out = outputs(run([b"what is ketamine"] * 60))
+    assert [o["kind"] for o in out] == ["faq"] * 60

@@ -1,0 +1,75 @@
+"""The runtime loop with a stand-in platform at the network edge: scheduled sends, graceful stop."""
+import asyncio
+
+from bot.actions import Audience
+from bot.app import open_haven
+from bot.health import Liveness
+from bot.runtime import run_scheduled, serve
+from tests.conftest import dm
+
+
+class RecordingPlatform:
+    """Stands in for Discord or Slack at the edge: records what it was asked to send."""
+
+    platform = "console"
+
+    def __init__(self, accept: bool = True) -> None:
+        self.sent = []
+        self.closed = False
+        self.accept = accept
+
+    def is_connected(self) -> bool:
+        return not self.closed
+
+    async def send_scheduled(self, action) -> bool:
+        self.sent.append(action)
+        return self.accept
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+async def test_a_round_sends_due_check_ins_and_confirms_them(haven, clock):
+    await haven.handle(dm("/checkin start daily 19:00 UTC"))
+    clock.advance(hours=1)
+    platform = RecordingPlatform()
+    stop = asyncio.Event()
+    liveness = Liveness()
+    task = asyncio.create_task(run_scheduled(haven, {"console": platform}, stop, liveness, interval=0.01))
+    await asyncio.sleep(0.05)
+    stop.set()
+    await task
+    assert [(a.to, a.user_id) for a in platform.sent] == [(Audience.MEMBER, "ana")]
+    assert liveness.scheduler_beat == clock.now()
+    reply = await haven.handle(dm("4"))  # the check-in was confirmed, so its answer is expected
+    assert "4 out of 5" in reply.actions[0].text
+
+
+async def test_a_platform_that_is_not_running_counts_as_a_failed_send(haven, clock):
+    await haven.handle(dm("/checkin start daily 19:00 UTC"))
+    clock.advance(hours=1)
+    stop = asyncio.Event()
+    stop.set()
+    await run_scheduled(haven, {}, stop, interval=0)  # one round is skipped when already stopped
+    assert haven.metrics.counts["checkins.failed"] == 0
+    from bot.runtime import _one_round
+    await _one_round(haven, {})
+    assert haven.metrics.counts["checkins.failed"] == 1
+
+
+async def test_serve_stops_in_order_and_closes_the_database(content, clock, db_path):
+    haven, storage = await open_haven(content, db_path, clock)
+    platform = RecordingPlatform()
+    stop = asyncio.Event()
+    closed = []
+
+    async def close_storage():
+        await storage.close()
+        closed.append(True)
+
+    task = asyncio.create_task(serve(haven, {"console": platform}, stop, Liveness(), close_storage, interval=0.01))
+    await asyncio.sleep(0.03)
+    stop.set()
+    await asyncio.wait_for(task, timeout=5)
+    assert platform.closed and closed == [True]
+    assert not await haven.database_ok()
