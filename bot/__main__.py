@@ -67,7 +67,9 @@ async def _platforms(config, platform_settings: dict) -> None:
     try:
         if "discord" in platform_settings:
             from adapters.discord.client import start_discord
-            adapters["discord"] = await start_discord(haven, platform_settings["discord"])
+            from adapters.discord.slash import choices_from_content
+            adapters["discord"] = await start_discord(haven, platform_settings["discord"],
+                                                      choices_from_content(content))
         if "slack" in platform_settings:
             from adapters.slack.app import start_slack
             adapters["slack"] = await start_slack(haven, platform_settings["slack"])
