@@ -19,7 +19,8 @@ class SlackSettings:
     signing_secret: str = field(default="", repr=False)
     mode: str = "socket"
     port: int = DEFAULT_PORT
-    host: str = "0.0.0.0"
+    # All interfaces: in HTTP mode Slack's servers (or the reverse proxy) must reach it.
+    host: str = "0.0.0.0"  # nosec B104
     path: str = EVENTS_PATH
 
 
