@@ -38,6 +38,9 @@ class Action:
     # Set on scheduled sends the core must hear back about: the adapter passes it to
     # Haven.delivered() once the send succeeded or failed.
     receipt: str | None = None
+    # The same for every attempt at the same send (a check-in slot), so a platform that
+    # honours idempotency keys (Discord's enforce_nonce) shows a retried send only once.
+    idempotency_key: str | None = None
 
 
 class Kind(str, Enum):

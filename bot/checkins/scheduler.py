@@ -74,6 +74,7 @@ class CheckinScheduler:
             actions.append(Action(
                 Audience.MEMBER, text, buttons=buttons, platform=row.platform,
                 community_id=row.community_id, user_id=row.user_id, receipt=receipt,
+                idempotency_key=f"checkin:{row.platform}:{row.user_id}:{slot}",
             ))
         return actions
 

@@ -43,8 +43,13 @@ class SqliteStorage:
     interpolate this class's own column lists and runs of "?" placeholders.
     """
 
-    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
+    def __init__(self, db: aiosqlite.Connection, reader: aiosqlite.Connection, path: Path) -> None:
+        # Writes go through `_db`, one transaction at a time; plain reads through `_reader`.
+        # A read left open on the writing connection would pin an old snapshot, and SQLite
+        # then refuses that connection's next write at once ("database is locked") instead
+        # of waiting, so reads never share the writer.
         self._db = db
+        self._reader = reader
         self.path = path
         # One writer at a time on this connection: a statement from one coroutine must
         # never land inside another coroutine's open transaction.
@@ -62,29 +67,37 @@ class SqliteStorage:
             db = await aiosqlite.connect(path, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
             raise StorageError(f"cannot open database {path}: {exc}") from None
-        storage = cls(db, path)
         try:
-            await storage._configure()
-            await storage._migrate()
+            await cls._configure(db, path)
+            storage = cls(db, await aiosqlite.connect(path, isolation_level=None), path)
         except BaseException:
             await db.close()
+            raise
+        try:
+            await cls._configure(storage._reader, path)
+            await storage._reader.execute("PRAGMA query_only=ON")
+            await storage._migrate()
+        except BaseException:
+            await storage.close()
             raise
         return storage
 
     async def close(self) -> None:
+        await self._reader.close()
         await self._db.close()
 
-    async def _configure(self) -> None:
+    @staticmethod
+    async def _configure(db: aiosqlite.Connection, path: Path) -> None:
         try:
-            await self._db.execute("PRAGMA journal_mode=WAL")
-            await self._db.execute("PRAGMA foreign_keys=ON")
-            await self._db.execute("PRAGMA busy_timeout=5000")
-            await self._db.execute("PRAGMA synchronous=NORMAL")
+            await db.execute("PRAGMA journal_mode=WAL")
+            await db.execute("PRAGMA foreign_keys=ON")
+            await db.execute("PRAGMA busy_timeout=5000")
+            await db.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.DatabaseError as exc:
-            raise StorageError(f"{self.path} is not a usable SQLite database: {exc}") from None
+            raise StorageError(f"{path} is not a usable SQLite database: {exc}") from None
 
     async def schema_version(self) -> int:
-        async with self._db.execute("PRAGMA user_version") as cur:
+        async with self._reader.execute("PRAGMA user_version") as cur:
             (version,) = await cur.fetchone()
         return version
 
@@ -114,7 +127,7 @@ class SqliteStorage:
 
     async def get_conversation(self, platform: str, user_id: str, now: datetime) -> Conversation | None:
         """The member's pending flow, or None when there is none or it has expired."""
-        async with self._db.execute(
+        async with self._reader.execute(
             "SELECT flow, data, expires_at FROM conversation_state "
             "WHERE platform = ? AND user_id = ? AND expires_at > ?",
             (platform, user_id, _ts(now)),
@@ -142,7 +155,7 @@ class SqliteStorage:
     # -- member region --------------------------------------------------------------
 
     async def get_region(self, platform: str, user_id: str) -> str | None:
-        async with self._db.execute(
+        async with self._reader.execute(
             "SELECT country FROM member_region WHERE platform = ? AND user_id = ?", (platform, user_id)
         ) as cur:
             row = await cur.fetchone()
@@ -159,7 +172,7 @@ class SqliteStorage:
     # -- community settings ---------------------------------------------------------
 
     async def get_settings(self, platform: str, community_id: str) -> dict[str, str]:
-        async with self._db.execute(
+        async with self._reader.execute(
             "SELECT key, value FROM community_setting WHERE platform = ? AND community_id = ?",
             (platform, community_id),
         ) as cur:
@@ -187,7 +200,7 @@ class SqliteStorage:
             )
 
     async def setting_changes(self, platform: str, community_id: str) -> list[SettingChange]:
-        async with self._db.execute(
+        async with self._reader.execute(
             "SELECT key, old_value, new_value, changed_by, changed_at FROM setting_change "
             "WHERE platform = ? AND community_id = ? ORDER BY id",
             (platform, community_id),
@@ -205,7 +218,7 @@ class SqliteStorage:
 
     async def audit_entries(self, platform: str, community_id: str) -> list[tuple[str, str]]:
         """(user_id, what) pairs in the order they happened."""
-        async with self._db.execute(
+        async with self._reader.execute(
             "SELECT user_id, what FROM audit WHERE platform = ? AND community_id = ? ORDER BY id",
             (platform, community_id),
         ) as cur:
@@ -271,14 +284,14 @@ class SqliteStorage:
         )
 
     async def escalation_history(self, escalation_id: int) -> list[EscalationEvent]:
-        async with self._db.execute(
+        async with self._reader.execute(
             "SELECT at, what, detail FROM escalation_event WHERE escalation_id = ? ORDER BY id",
             (escalation_id,),
         ) as cur:
             return [EscalationEvent(_dt(r[0]), r[1], r[2]) for r in await cur.fetchall()]
 
     async def get_escalation(self, escalation_id: int) -> Escalation | None:
-        async with self._db.execute(
+        async with self._reader.execute(
             f"SELECT {self._ESCALATION_COLUMNS} FROM escalation WHERE id = ?", (escalation_id,)  # nosec B608
         ) as cur:
             row = await cur.fetchone()
@@ -288,7 +301,7 @@ class SqliteStorage:
         self, platform: str, user_id: str, category: str, since: datetime
     ) -> Escalation | None:
         """The member's most recent escalation of this category since `since` (for the cooldown)."""
-        async with self._db.execute(
+        async with self._reader.execute(
             f"SELECT {self._ESCALATION_COLUMNS} FROM escalation WHERE platform = ? AND user_id = ? "  # nosec B608
             "AND category = ? AND created_at >= ? ORDER BY created_at DESC, id DESC LIMIT 1",
             (platform, user_id, category, _ts(since)),
@@ -297,7 +310,7 @@ class SqliteStorage:
         return self._escalation(row) if row else None
 
     async def open_escalations(self, platform: str, community_id: str) -> list[Escalation]:
-        async with self._db.execute(
+        async with self._reader.execute(
             f"SELECT {self._ESCALATION_COLUMNS} FROM escalation WHERE platform = ? AND community_id = ? "  # nosec B608
             "AND state != 'resolved' ORDER BY created_at, id",
             (platform, community_id),
@@ -339,7 +352,7 @@ class SqliteStorage:
 
     async def due_repings(self, now: datetime) -> list[Escalation]:
         """Open escalations whose re-ping time has come, oldest first."""
-        async with self._db.execute(
+        async with self._reader.execute(
             f"SELECT {self._ESCALATION_COLUMNS} FROM escalation WHERE next_ping_at IS NOT NULL "  # nosec B608
             "AND next_ping_at <= ? AND state = 'open' ORDER BY next_ping_at, id",
             (_ts(now),),
@@ -393,7 +406,7 @@ class SqliteStorage:
         )
 
     async def get_schedule(self, platform: str, user_id: str) -> CheckinSchedule | None:
-        async with self._db.execute(
+        async with self._reader.execute(
             f"SELECT {self._SCHEDULE_COLUMNS} FROM checkin_schedule WHERE platform = ? AND user_id = ?",  # nosec B608
             (platform, user_id),
         ) as cur:
@@ -442,7 +455,7 @@ class SqliteStorage:
         for start in range(0, len(keys), 500):  # stay well under SQLite's parameter limit
             chunk = keys[start:start + 500]
             values = ", ".join("(?, ?, ?)" for _ in chunk)
-            async with self._db.execute(
+            async with self._reader.execute(
                 f"SELECT platform, user_id, slot FROM checkin_slot WHERE (platform, user_id, slot) "  # nosec B608
                 f"IN (VALUES {values})", [part for key in chunk for part in key],
             ) as cur:
@@ -517,7 +530,7 @@ class SqliteStorage:
 
     async def answers(self, platform: str, user_id: str, since_day: str = "") -> list[CheckinAnswer]:
         """The member's answers from `since_day` (a local date) on, oldest first."""
-        async with self._db.execute(
+        async with self._reader.execute(
             "SELECT day, kind, value, detail, note, answered_at FROM checkin_answer "
             "WHERE platform = ? AND user_id = ? AND day >= ? ORDER BY day, kind",
             (platform, user_id, since_day),
@@ -551,7 +564,7 @@ class SqliteStorage:
         return resource_id
 
     async def resource_schedules(self, platform: str, community_id: str) -> list[ResourceSchedule]:
-        async with self._db.execute(
+        async with self._reader.execute(
             f"SELECT {self._RESOURCE_COLUMNS} FROM resource_schedule WHERE platform = ? AND community_id = ? "  # nosec B608
             "ORDER BY id", (platform, community_id),
         ) as cur:
@@ -579,19 +592,19 @@ class SqliteStorage:
     async def community_stats(self, platform: str, community_id: str, week_start: datetime,
                               month_start: datetime) -> CommunityStats:
         """Counts only: never an individual's mood or identity."""
-        async with self._db.execute(
+        async with self._reader.execute(
             "SELECT count(*) FROM checkin_schedule WHERE platform = ? AND community_id = ?",
             (platform, community_id),
         ) as cur:
             (members,) = await cur.fetchone()
-        async with self._db.execute(
+        async with self._reader.execute(
             "SELECT count(*) FROM checkin_answer a JOIN checkin_schedule s "
             "ON s.platform = a.platform AND s.user_id = a.user_id "
             "WHERE s.platform = ? AND s.community_id = ? AND a.answered_at >= ? AND a.value IS NOT NULL",
             (platform, community_id, _ts(week_start)),
         ) as cur:
             (answered,) = await cur.fetchone()
-        async with self._db.execute(
+        async with self._reader.execute(
             "SELECT tier, count(*) FROM escalation WHERE platform = ? AND community_id = ? "
             "AND created_at >= ? GROUP BY tier", (platform, community_id, _ts(month_start)),
         ) as cur:
@@ -617,7 +630,7 @@ class SqliteStorage:
         }
         data = {}
         for name, sql in queries.items():
-            async with self._db.execute(sql, (platform, user_id)) as cur:
+            async with self._reader.execute(sql, (platform, user_id)) as cur:
                 columns = [c[0] for c in cur.description]
                 data[name] = [dict(zip(columns, row)) for row in await cur.fetchall()]
         return data
