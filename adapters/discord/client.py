@@ -102,6 +102,8 @@ def send_kwargs(part: Outgoing) -> dict[str, Any]:
         kwargs["view"] = view
     if part.attachments:
         kwargs["files"] = [discord.File(path, filename=path.name) for path in part.attachments]
+    if part.nonce:
+        kwargs["nonce"] = part.nonce  # discord.py sends enforce_nonce with it
     return kwargs
 
 

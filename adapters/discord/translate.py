@@ -16,6 +16,7 @@ Output safety, in one place:
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,6 +172,13 @@ class Outgoing:
     allowed_mentions: discord.AllowedMentions = field(default_factory=discord.AllowedMentions.none)
     buttons: tuple[Button, ...] = ()
     attachments: tuple[Path, ...] = ()
+    # Discord's nonce with enforce_nonce: a retried send of the same part is shown once.
+    nonce: str | None = None
+
+
+def nonce_for(key: str, part: int) -> str:
+    """A stable nonce (Discord allows 25 characters) for one part of an idempotent send."""
+    return hashlib.sha256(f"{key}#{part}".encode()).hexdigest()[:25]
 
 
 def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -225,8 +233,10 @@ def member_messages(action: Action) -> list[Outgoing]:
     buttons and files ride on the last part."""
     parts = split_text(safe_text(action.text)) or [""]
     buttons = action.buttons[:BUTTONS_PER_MESSAGE]
-    out = [Outgoing(content=p or None) for p in parts[:-1]]
-    out.append(Outgoing(content=parts[-1] or None, buttons=buttons, attachments=action.attachments))
+    key = action.idempotency_key
+    out = [Outgoing(content=p or None, nonce=nonce_for(key, n) if key else None) for n, p in enumerate(parts[:-1])]
+    out.append(Outgoing(content=parts[-1] or None, buttons=buttons, attachments=action.attachments,
+                        nonce=nonce_for(key, len(parts) - 1) if key else None))
     return out
 
 

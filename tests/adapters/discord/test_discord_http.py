@@ -165,6 +165,8 @@ async def test_a_checkin_button_press_is_stored(core, connect, fake_discord, clo
         await haven.delivered(action, await client.send_scheduled(action))
     prompt = only(fake_discord.dm_messages(gw.ANA))
     assert custom_ids(prompt.json)[:5] == [f"haven:ci:mood:2026-11-26:{n}" for n in range(1, 6)]
+    # A retried send of the same slot carries the same nonce, which Discord then shows once.
+    assert prompt.json["enforce_nonce"] is True and len(prompt.json["nonce"]) == 25
 
     sent = fake_discord.message(prompt.path.split("/")[2], prompt.json)
     click = gw.button_click("haven:ci:mood:2026-11-26:4", sent, guild=False)
