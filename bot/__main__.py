@@ -20,17 +20,20 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the configured adapters (the console when no tokens are set)")
     backup = sub.add_parser("backup", help="write a consistent copy of the live database")
     backup.add_argument("path", type=Path, help="where to write the copy (must not exist yet)")
+    migrate = sub.add_parser("migrate-db", help="copy every table to another database and verify it")
+    migrate.add_argument("--from", dest="source", required=True, help="sqlite:///path or postgresql://…")
+    migrate.add_argument("--to", dest="target", required=True, help="sqlite:///path or postgresql://…")
     return parser
 
 
-async def _console(config, db_path: Path | None, jsonl: bool) -> None:
+async def _console(config, database: str | Path | None, jsonl: bool) -> None:
     from adapters.console.runner import run_interactive, run_jsonl
     from bot.app import load_content, open_haven
 
     content = load_content(config.content_dir)
     with tempfile.TemporaryDirectory(prefix="haven-") as scratch:
         # The scripted mode is a test interface: no member is typing, so no flood limit.
-        haven, storage = await open_haven(content, db_path or Path(scratch) / "haven.db",
+        haven, storage = await open_haven(content, database or Path(scratch) / "haven.db",
                                           limit_flooding=not jsonl)
         try:
             if jsonl:
@@ -60,7 +63,7 @@ async def _platforms(config, platform_settings: dict) -> None:
     from bot.runtime import TICK_SECONDS, install_stop_signals, serve
 
     content = load_content(config.content_dir)
-    haven, storage = await open_haven(content, config.db_path)
+    haven, storage = await open_haven(content, config.database)
     stop = asyncio.Event()
     install_stop_signals(stop)
     adapters = {}
@@ -84,26 +87,34 @@ async def _platforms(config, platform_settings: dict) -> None:
         app = health_app(haven.database_ok, liveness, lambda: haven.last_event_at, haven.now,
                          haven.metrics.prometheus if config.metrics else None, TICK_SECONDS * 3)
         runner = await start_health_server(app, config.health_host, config.health_port)
+    from bot.rate_limit import TokenBucket
+    limits = {name: TokenBucket(rate, burst=max(1, int(rate * 2))) for name, rate in config.send_rates.items()}
     try:
-        await serve(haven, adapters, stop, liveness, storage.close)
+        await serve(haven, adapters, stop, liveness, storage.close, limits=limits)
     finally:
         if runner is not None:
             await runner.cleanup()
 
 
 async def _backup(config, target: Path) -> None:
-    from bot.storage.sqlite import SqliteStorage
+    from bot.storage.engine import open_storage
 
     if target.exists():
         raise HavenError(f"{target} already exists; choose a new file so nothing is overwritten")
-    if not config.db_path.exists():
+    if not config.database_url and not config.db_path.exists():
         raise HavenError(f"there is no database at {config.db_path} (HAVEN_DB_PATH) to back up")
-    storage = await SqliteStorage.open(config.db_path)
+    storage = await open_storage(config.database)
     try:
         await storage.backup(target)
     finally:
         await storage.close()
-    print(f"backed up {config.db_path} to {target}")
+    print(f"backed up the {'PostgreSQL' if config.database_url else 'SQLite'} database to {target}")
+
+
+async def _migrate_db(source: str, target: str) -> None:
+    from bot.storage.transfer import migrate_db, progress_line
+
+    await migrate_db(source, target, progress=lambda *args: print(progress_line(*args)))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,10 +132,12 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_console(config, args.db, args.jsonl))
         elif args.command == "backup":
             asyncio.run(_backup(config, args.path))
+        elif args.command == "migrate-db":
+            asyncio.run(_migrate_db(args.source, args.target))
         elif config.has_platform:
             asyncio.run(_platforms(config, _platform_settings(config, env)))
         else:
-            asyncio.run(_console(config, config.db_path, jsonl=False))
+            asyncio.run(_console(config, config.database, jsonl=False))
     except HavenError as exc:
         print(f"haven: {exc}", file=sys.stderr)
         return 2

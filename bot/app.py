@@ -1,6 +1,7 @@
 """The composition root: content, storage, clock and settings wired into one Haven."""
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from bot.messages import Messages, load_messages
 from bot.metrics import Metrics
 from bot.moderation.cards import Card, load_cards
 from bot.questions import Questions
+from bot.storage.engine import is_postgres, open_storage, sqlite_path
+from bot.storage.postgres import PostgresStorage
 from bot.storage.sqlite import SqliteStorage
 
 
@@ -54,15 +57,19 @@ def load_content(content_dir: Path, embedder: Embedder | None = None) -> Content
 
 
 async def open_haven(
-    content: Content, db_path: Path, clock: Clock | None = None, files_dir: Path | None = None,
+    content: Content, database: str | Path, clock: Clock | None = None, files_dir: Path | None = None,
     limit_flooding: bool = True,
-) -> tuple[Haven, SqliteStorage]:
-    """A ready Haven over the database at db_path; the caller closes the storage.
+) -> tuple[Haven, SqliteStorage | PostgresStorage]:
+    """A ready Haven over `database` (a SQLite path, or a postgresql:// URL); the caller
+    closes the storage.
 
-    Files made for members (charts, exports) go to files_dir, by default a folder
-    beside the database.
+    Files made for members (charts, exports) go to files_dir, by default a folder beside
+    a SQLite database, or the temporary folder for PostgreSQL.
     """
-    storage = await SqliteStorage.open(db_path)
+    storage = await open_storage(database)
+    if files_dir is None:
+        files_dir = (Path(tempfile.gettempdir()) / "haven-files" if is_postgres(database)
+                     else sqlite_path(database).parent / "files")
     haven = Haven(
         storage=storage,
         clock=clock or SystemClock(),
@@ -72,7 +79,7 @@ async def open_haven(
         questions=content.questions,
         who5=content.who5,
         cards=content.cards,
-        files=MemberFiles(files_dir or db_path.parent / "files"),
+        files=MemberFiles(files_dir),
         metrics=Metrics(),
         limit_flooding=limit_flooding,
     )

@@ -11,6 +11,7 @@ from typing import Awaitable, Callable, Protocol
 from bot.actions import Action
 from bot.haven import Haven
 from bot.health import Liveness
+from bot.rate_limit import TokenBucket
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,8 @@ class Adapter(Protocol):
 
 
 async def run_scheduled(haven: Haven, adapters: dict[str, Adapter], stop: asyncio.Event,
-                        liveness: Liveness | None = None, interval: float = TICK_SECONDS) -> None:
+                        liveness: Liveness | None = None, interval: float = TICK_SECONDS,
+                        limits: dict[str, TokenBucket] | None = None) -> None:
     """Every `interval` seconds: take what is due, send it through its platform, report back.
 
     On stop, the current round finishes (every claimed check-in is sent and confirmed)
@@ -44,7 +46,7 @@ async def run_scheduled(haven: Haven, adapters: dict[str, Adapter], stop: asynci
         if liveness is not None:
             liveness.scheduler_beat = haven.now()
         try:
-            await _one_round(haven, adapters)
+            await _one_round(haven, adapters, limits or {})
         except Exception:
             # The loop must outlive any one bad round: scheduled work is retried next time.
             log.exception("scheduled work failed")
@@ -55,7 +57,7 @@ async def run_scheduled(haven: Haven, adapters: dict[str, Adapter], stop: asynci
             pass
 
 
-async def _one_round(haven: Haven, adapters: dict[str, Adapter]) -> None:
+async def _one_round(haven: Haven, adapters: dict[str, Adapter], limits: dict[str, TokenBucket]) -> None:
     for action in await haven.tick():
         adapter = adapters.get(action.platform or "")
         ok = False
@@ -63,6 +65,9 @@ async def _one_round(haven: Haven, adapters: dict[str, Adapter]) -> None:
             log.warning("scheduled action for a platform that is not running",
                         extra={"platform": action.platform})
         else:
+            if action.platform in limits:
+                # Spread a crowd of due check-ins instead of having the platform refuse them.
+                await limits[action.platform].acquire()
             try:
                 ok = await adapter.send_scheduled(action)
             except Exception:
@@ -94,10 +99,11 @@ async def serve(
     liveness: Liveness,
     close_storage: Callable[[], Awaitable[None]],
     interval: float = TICK_SECONDS,
+    limits: dict[str, TokenBucket] | None = None,
 ) -> None:
     """Run until `stop` is set, then shut down in order: scheduled work finishes its round,
     adapters stop taking events and disconnect, and the database is closed cleanly."""
-    scheduled = asyncio.create_task(run_scheduled(haven, adapters, stop, liveness, interval))
+    scheduled = asyncio.create_task(run_scheduled(haven, adapters, stop, liveness, interval, limits))
     await stop.wait()
     await scheduled
     for adapter in adapters.values():

@@ -20,6 +20,8 @@ def test_defaults_need_no_tokens():
         ({"HAVEN_LOG_FORMAT": "xml"}, "HAVEN_LOG_FORMAT"),
         ({"HAVEN_HEALTH_PORT": "99999"}, "HAVEN_HEALTH_PORT"),
         ({"HAVEN_METRICS": "maybe"}, "HAVEN_METRICS"),
+        ({"HAVEN_SLACK_SEND_RATE": "fast"}, "HAVEN_SLACK_SEND_RATE"),
+        ({"HAVEN_DISCORD_SEND_RATE": "0"}, "HAVEN_DISCORD_SEND_RATE"),
         ({"HAVEN_CONTENT_DIR": "/nonexistent/haven"}, "HAVEN_CONTENT_DIR"),
     ],
 )

@@ -55,3 +55,25 @@ def test_json_logs_carry_ids_and_kinds_never_text():
     handled = [r for r in records if r["message"] == "event handled"]
     assert handled and handled[0]["reply_kind"] == "crisis" and handled[0]["event_id"]
     assert "purple-elephant" not in result.stderr.decode()
+
+
+def test_migrate_db_copies_everything_verifies_and_is_idempotent(tmp_path):
+    source = tmp_path / "source.db"
+    bot("console", "--jsonl", "--db", str(source),
+        stdin=b'/region GB\n{"text": "i want to end my life", "channel": "general"}\n')
+    target = tmp_path / "target.db"
+    first = bot("migrate-db", "--from", f"sqlite:///{source}", "--to", f"sqlite:///{target}")
+    assert first.returncode == 0, first.stderr.decode()
+    assert "escalation: 1 rows verified (1 copied now)" in first.stdout.decode()
+    again = bot("migrate-db", "--from", f"sqlite:///{source}", "--to", f"sqlite:///{target}")
+    assert again.returncode == 0 and "escalation: 1 rows verified (0 copied now)" in again.stdout.decode()
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("SELECT country FROM member_region").fetchall() == [("GB",)]
+    same = bot("migrate-db", "--from", f"sqlite:///{source}", "--to", f"sqlite:///{source}")
+    assert same.returncode == 2 and "same database" in same.stderr.decode()
+
+
+def test_a_database_url_of_another_kind_is_refused_without_echoing_it():
+    result = bot("console", "--jsonl", env={"DATABASE_URL": "mysql://user:hunter2@db/haven"}, stdin=b"hi\n")
+    assert result.returncode == 2
+    assert "DATABASE_URL" in result.stderr.decode() and "hunter2" not in result.stderr.decode()

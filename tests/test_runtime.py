@@ -1,6 +1,8 @@
 """The runtime loop with a stand-in platform at the network edge: scheduled sends, graceful stop."""
 import asyncio
 
+import pytest
+
 from bot.actions import Audience
 from bot.app import open_haven
 from bot.health import Liveness
@@ -53,7 +55,7 @@ async def test_a_platform_that_is_not_running_counts_as_a_failed_send(haven, clo
     await run_scheduled(haven, {}, stop, interval=0)  # one round is skipped when already stopped
     assert haven.metrics.counts["checkins.failed"] == 0
     from bot.runtime import _one_round
-    await _one_round(haven, {})
+    await _one_round(haven, {}, {})
     assert haven.metrics.counts["checkins.failed"] == 1
 
 
@@ -73,3 +75,24 @@ async def test_serve_stops_in_order_and_closes_the_database(content, clock, db_p
     await asyncio.wait_for(task, timeout=5)
     assert platform.closed and closed == [True]
     assert not await haven.database_ok()
+
+
+async def test_scheduled_sends_wait_for_the_platform_rate_limit(haven, clock):
+    from bot.rate_limit import TokenBucket
+
+    for n in range(12):
+        await haven.handle(dm("/checkin start daily 19:00 UTC", user=f"m{n}"))
+    clock.advance(hours=1)
+    waits = []
+
+    async def virtual_sleep(seconds):
+        waits.append(seconds)
+        virtual[0] += seconds
+
+    virtual = [0.0]
+    limit = TokenBucket(rate=2, burst=4, monotonic=lambda: virtual[0], sleep=virtual_sleep)
+    platform = RecordingPlatform()
+    from bot.runtime import _one_round
+    await _one_round(haven, {"console": platform}, {"console": limit})
+    assert len(platform.sent) == 12
+    assert virtual[0] == pytest.approx(4.0)  # 4 at once, then 8 more at 2 a second
