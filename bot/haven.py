@@ -1,6 +1,7 @@
 """The core: one entry point that answers a neutral event with neutral actions."""
 from __future__ import annotations
 
+import json
 import logging
 import time
 import uuid
@@ -124,6 +125,10 @@ class Haven:
     async def delivered(self, action: Action, ok: bool) -> list[Action]:
         """The adapter's report on a scheduled send (an action with a receipt)."""
         if action.receipt is None:
+            return []
+        if json.loads(action.receipt).get("type") == "reping":
+            self.metrics.incr("repings.sent" if ok else "repings.failed")
+            await self._escalations.reping_delivered(json.loads(action.receipt)["id"], ok, self.settings)
             return []
         self.metrics.incr("checkins.sent" if ok else "checkins.failed")
         return await self._scheduler.delivered(action.receipt, ok)

@@ -161,11 +161,41 @@ async def test_an_unacknowledged_imminent_alert_is_repinged_after_a_restart(cont
     haven, storage = await open_haven(content, db_path, clock)
     repings = await haven.tick()
     assert len(repings) == 1 and repings[0].urgency is Urgency.LOUD
-    assert "#1" in repings[0].text and repings[0].buttons
+    assert "#1" in repings[0].text and repings[0].buttons and repings[0].receipt
+    assert await haven.tick() == []  # claimed
+    await haven.delivered(repings[0], ok=True)
+    clock.advance(minutes=4)
     assert await haven.tick() == []
+    clock.advance(minutes=1)
+    second = await haven.tick()  # every reping_minutes until someone acknowledges
+    assert len(second) == 1
+    await haven.delivered(second[0], ok=True)
     await haven.handle(press("esc:ack:1"))
     clock.advance(minutes=30)
     assert await haven.tick() == []
+    assert (await storage.get_escalation(1)).ping_count == 2
+    await storage.close()
+
+
+async def test_a_re_ping_lost_to_a_crash_or_a_refusal_comes_again(content, clock, db_path):
+    haven, storage = await open_haven(content, db_path, clock)
+    await haven.handle(said("i have the rope ready and i'm doing it tonight"))
+    clock.advance(minutes=6)
+    claimed = await haven.tick()
+    assert len(claimed) == 1
+    await storage.close()  # the process dies before the platform took it
+
+    haven, storage = await open_haven(content, db_path, clock)
+    assert await haven.tick() == []
+    clock.advance(minutes=2)  # the claim's lease runs out
+    again = await haven.tick()
+    assert [a.text for a in again] == [claimed[0].text.replace("6 min", "8 min")]
+    await haven.delivered(again[0], ok=False)  # refused by the platform
+    clock.advance(minutes=2)
+    third = await haven.tick()
+    assert len(third) == 1
+    await haven.delivered(third[0], ok=True)
+    assert (await storage.get_escalation(1)).ping_count == 1
     await storage.close()
 
 

@@ -134,6 +134,8 @@ class CheckinFlow:
     async def pressed(self, platform: str, user_id: str, value: str, waiting: dict | None) -> list[Action]:
         """A check-in button: ci:mood:<day>:<n>, ci:skip:<day>, ci:who5:<day>:<item>:<label>."""
         parts = value.split(":")
+        if len(parts) < 3 or not _is_day(parts[2]):
+            raise ValueError(f"unknown check-in button {value[:40]!r}")
         if len(parts) == 4 and parts[1] == "mood" and parts[3] in ("1", "2", "3", "4", "5"):
             return await self.mood(platform, user_id, parts[2], int(parts[3]))
         if len(parts) == 3 and parts[1] == "skip":
@@ -150,6 +152,14 @@ class CheckinFlow:
         return len(recent) == LOW_RUN and all(v in LOW_MOODS for v in recent) and (
             len(moods) == LOW_RUN or moods[-LOW_RUN - 1] not in LOW_MOODS
         )
+
+
+def _is_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
 
 
 def mood_points(answers) -> list[tuple[date, int]]:

@@ -69,7 +69,7 @@ class CheckinScheduler:
                 continue
             kind = "who5" if is_wellbeing_slot(due, schedule) else "mood"
             text, buttons = self._flow.who5_prompt(slot, 0) if kind == "who5" else self._flow.mood_prompt(slot)
-            receipt = json.dumps({"t": token, "p": row.platform, "u": row.user_id, "due": due.isoformat(),
+            receipt = json.dumps({"type": "checkin", "t": token, "p": row.platform, "u": row.user_id, "due": due.isoformat(),
                                   "slot": slot, "kind": kind, "s": row.schedule})
             actions.append(Action(
                 Audience.MEMBER, text, buttons=buttons, platform=row.platform,

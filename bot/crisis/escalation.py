@@ -5,6 +5,7 @@ still gets their message and the moderators still get the alert, marked as unsav
 """
 from __future__ import annotations
 
+import json
 import logging
 from datetime import timedelta
 
@@ -22,6 +23,8 @@ from bot.storage.sqlite import SqliteStorage
 log = logging.getLogger(__name__)
 
 ICONS = {Tier.IMMINENT.value: "🚨", Tier.HIGH.value: "⚠️", Tier.CONCERN.value: "💬"}
+# A claimed re-ping not confirmed by then (the process died, the send failed) comes due again.
+REPING_LEASE = timedelta(minutes=2)
 # Re-pings stop after this many: by then the alert has been loud for half an hour or more,
 # and more noise helps nobody; the alert stays open in /escalations.
 MAX_REPINGS = 6
@@ -139,10 +142,7 @@ class Escalations:
         now = self._clock.now()
         actions = []
         for escalation in await self._storage.due_repings(now):
-            settings = await settings_for(escalation.platform, escalation.community_id)
-            interval = timedelta(minutes=settings.reping_minutes)
-            last = escalation.ping_count + 1 >= MAX_REPINGS
-            if not await self._storage.record_reping(escalation.id, None if last else now + interval, now):
+            if not await self._storage.claim_reping(escalation.id, now + REPING_LEASE, now):
                 continue  # another loop took it
             minutes = int((now - escalation.created_at).total_seconds() // 60)
             actions.append(Action(
@@ -161,8 +161,24 @@ class Escalations:
                 platform=escalation.platform,
                 community_id=escalation.community_id,
                 user_id=escalation.user_id,
+                receipt=json.dumps({"type": "reping", "id": escalation.id}),
+                idempotency_key=f"reping:{escalation.platform}:{escalation.id}:{escalation.ping_count + 1}",
             ))
         return actions
+
+    async def reping_delivered(self, escalation_id: int, ok: bool, settings_for) -> None:
+        """The platform's answer on a re-ping: accepted moves the timer to the next one;
+        refused leaves the claim to run out, so it is tried again."""
+        if not ok:
+            return
+        escalation = await self._storage.get_escalation(escalation_id)
+        if escalation is None:
+            return
+        now = self._clock.now()
+        settings = await settings_for(escalation.platform, escalation.community_id)
+        last = escalation.ping_count + 1 >= MAX_REPINGS
+        await self._storage.confirm_reping(
+            escalation_id, None if last else now + timedelta(minutes=settings.reping_minutes), now)
 
     # -- internals ------------------------------------------------------------------
 

@@ -396,18 +396,29 @@ class PostgresStorage:
         )
         return [self._escalation(r) for r in rows]
 
-    async def record_reping(self, escalation_id: int, next_ping_at: datetime | None, now: datetime) -> bool:
-        """Claim a due re-ping: move its timer on; False when another process already took it.
+    async def claim_reping(self, escalation_id: int, lease_until: datetime, now: datetime) -> bool:
+        """Claim a due re-ping by moving its timer to the end of a lease; False when another
+        process already took it. Unconfirmed by then (a crash, a failed send), it comes due again.
 
         The UPDATE is a compare-and-set: a second process racing for the same row waits for
         the first one's commit, re-checks `next_ping_at <= now` on the moved timer, and
         changes nothing.
         """
         async with self._transaction() as conn:
+            return _count(await conn.execute(
+                "UPDATE escalation SET next_ping_at = $1 "
+                "WHERE id = $2 AND state = 'open' AND next_ping_at IS NOT NULL AND next_ping_at <= $3",
+                _at(lease_until), escalation_id, _at(now),
+            )) > 0
+
+    async def confirm_reping(self, escalation_id: int, next_ping_at: datetime | None, now: datetime) -> bool:
+        """Record a re-ping the platform accepted and set the next one (None: no more).
+        False when the escalation was acknowledged or resolved meanwhile."""
+        async with self._transaction() as conn:
             changed = _count(await conn.execute(
                 "UPDATE escalation SET ping_count = ping_count + 1, next_ping_at = $1 "
-                "WHERE id = $2 AND state = 'open' AND next_ping_at IS NOT NULL AND next_ping_at <= $3",
-                _at_or_none(next_ping_at), escalation_id, _at(now),
+                "WHERE id = $2 AND state = 'open'",
+                _at_or_none(next_ping_at), escalation_id,
             ))
             if changed == 0:
                 return False

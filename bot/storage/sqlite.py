@@ -359,13 +359,23 @@ class SqliteStorage:
         ) as cur:
             return [self._escalation(r) for r in await cur.fetchall()]
 
-    async def record_reping(self, escalation_id: int, next_ping_at: datetime | None, now: datetime) -> bool:
-        """Claim a due re-ping: move its timer on; False when another loop already took it."""
+    async def claim_reping(self, escalation_id: int, lease_until: datetime, now: datetime) -> bool:
+        """Claim a due re-ping by moving its timer to the end of a lease; False when another
+        loop already took it. Unconfirmed by then (a crash, a failed send), it comes due again."""
+        return bool(await self._write(
+            "UPDATE escalation SET next_ping_at = ? "
+            "WHERE id = ? AND state = 'open' AND next_ping_at IS NOT NULL AND next_ping_at <= ?",
+            (_ts(lease_until), escalation_id, _ts(now)),
+        ))
+
+    async def confirm_reping(self, escalation_id: int, next_ping_at: datetime | None, now: datetime) -> bool:
+        """Record a re-ping the platform accepted and set the next one (None: no more).
+        False when the escalation was acknowledged or resolved meanwhile."""
         async with self._transaction():
             cur = await self._db.execute(
                 "UPDATE escalation SET ping_count = ping_count + 1, next_ping_at = ? "
-                "WHERE id = ? AND state = 'open' AND next_ping_at IS NOT NULL AND next_ping_at <= ?",
-                (_ts(next_ping_at) if next_ping_at else None, escalation_id, _ts(now)),
+                "WHERE id = ? AND state = 'open'",
+                (_ts(next_ping_at) if next_ping_at else None, escalation_id),
             )
             if cur.rowcount == 0:
                 return False

@@ -230,3 +230,12 @@ async def test_forget_me_needs_a_yes(haven):
     await haven.handle(dm("/forget-me"))
     assert "nothing was deleted" in texts(await haven.handle(dm("no wait")))
     assert "Germany" in texts(await haven.handle(dm("/region")))
+
+
+async def test_a_forged_or_garbled_check_in_button_changes_nothing(haven):
+    from tests.conftest import press
+    for value in ("ci:mood::3", "ci:skip:", "ci:mood:yesterday:3", "ci:mood:2026-11-26:9", "ci:who5:x:0:0"):
+        reply = await haven.handle(press(value, user="ana", moderator=False))
+        assert reply.kind is Kind.ERROR
+    assert await haven._storage.answers("console", "ana") == []
+    assert "No mood check-ins" in texts(await haven.handle(dm("/mood")))

@@ -274,9 +274,12 @@ async def test_due_repings_are_claimed_once(storage):
     assert await storage.due_repings(NOW) == []
     later = NOW + timedelta(minutes=5)
     assert [e.id for e in await storage.due_repings(later)] == [eid]
-    assert await storage.record_reping(eid, later + timedelta(minutes=5), later)
-    assert not await storage.record_reping(eid, later + timedelta(minutes=5), later)
+    assert await storage.claim_reping(eid, later + timedelta(minutes=2), later)
+    assert not await storage.claim_reping(eid, later + timedelta(minutes=2), later)
     assert await storage.due_repings(later) == []
+    assert [e.id for e in await storage.due_repings(later + timedelta(minutes=2))] == [eid]  # lease over
+    assert (await storage.get_escalation(eid)).ping_count == 0  # nothing confirmed yet
+    assert await storage.confirm_reping(eid, later + timedelta(minutes=5), later)
     escalation = await storage.get_escalation(eid)
     assert escalation.ping_count == 1 and escalation.next_ping_at == later + timedelta(minutes=5)
     assert [e.what for e in await storage.escalation_history(eid)] == ["detected", "re-pinged"]
@@ -506,11 +509,11 @@ async def test_two_connections_racing_for_a_reping_record_it_once(engine_url):
     first, second = await open_storage(engine_url), await open_storage(engine_url)
     ids = [await _escalation(first, user_id=f"user{n}") for n in range(20)]
     later = NOW + timedelta(minutes=5)
-    wins = await asyncio.gather(*(store.record_reping(eid, later + timedelta(minutes=5), later)
+    wins = await asyncio.gather(*(store.claim_reping(eid, later + timedelta(minutes=2), later)
                                   for eid in ids for store in (first, second)))
     assert sum(wins) == 20
     assert all(wins[2 * i] != wins[2 * i + 1] for i in range(20))
-    assert {(await first.get_escalation(eid)).ping_count for eid in ids} == {1}
+    assert {(await first.get_escalation(eid)).next_ping_at for eid in ids} == {later + timedelta(minutes=2)}
     await first.close()
     await second.close()
 

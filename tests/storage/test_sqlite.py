@@ -111,9 +111,12 @@ async def test_due_repings_are_claimed_once(storage):
     assert await storage.due_repings(NOW) == []
     later = NOW + timedelta(minutes=5)
     assert [e.id for e in await storage.due_repings(later)] == [eid]
-    assert await storage.record_reping(eid, later + timedelta(minutes=5), later)
-    assert not await storage.record_reping(eid, later + timedelta(minutes=5), later)
+    assert await storage.claim_reping(eid, later + timedelta(minutes=2), later)
+    assert not await storage.claim_reping(eid, later + timedelta(minutes=2), later)
     assert await storage.due_repings(later) == []
+    assert [e.id for e in await storage.due_repings(later + timedelta(minutes=2))] == [eid]  # lease over
+    assert (await storage.get_escalation(eid)).ping_count == 0  # nothing confirmed yet
+    assert await storage.confirm_reping(eid, later + timedelta(minutes=5), later)
     assert (await storage.get_escalation(eid)).ping_count == 1
 
 
