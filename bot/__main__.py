@@ -17,7 +17,9 @@ def _parser() -> argparse.ArgumentParser:
     console = sub.add_parser("console", help="chat with the bot in this terminal (no tokens needed)")
     console.add_argument("--jsonl", action="store_true", help="scripted mode: JSON lines in, JSON lines out")
     console.add_argument("--db", type=Path, help="database file (default: a throwaway temporary one)")
-    sub.add_parser("run", help="run the configured adapters (the console when no tokens are set)")
+    run = sub.add_parser("run", help="run the configured adapters (the console when no tokens are set)")
+    run.add_argument("--shards", help="Discord shard ids this process runs, like 0-3 (HAVEN_DISCORD_SHARDS)")
+    run.add_argument("--shard-count", help="Discord's total number of shards (HAVEN_DISCORD_SHARD_COUNT)")
     backup = sub.add_parser("backup", help="write a consistent copy of the live database")
     backup.add_argument("path", type=Path, help="where to write the copy (must not exist yet)")
     migrate = sub.add_parser("migrate-db", help="copy every table to another database and verify it")
@@ -126,6 +128,12 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         env = load_env()
+        if args.command == "run":
+            # The flags win over .env and the environment, and are validated with them.
+            if args.shards is not None:
+                env["HAVEN_DISCORD_SHARDS"] = args.shards
+            if args.shard_count is not None:
+                env["HAVEN_DISCORD_SHARD_COUNT"] = args.shard_count
         config = parse_config(env)
         configure_logging(config.log_level, config.log_format)
         if args.command == "console":

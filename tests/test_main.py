@@ -77,3 +77,10 @@ def test_a_database_url_of_another_kind_is_refused_without_echoing_it():
     result = bot("console", "--jsonl", env={"DATABASE_URL": "mysql://user:hunter2@db/haven"}, stdin=b"hi\n")
     assert result.returncode == 2
     assert "DATABASE_URL" in result.stderr.decode() and "hunter2" not in result.stderr.decode()
+
+
+def test_shard_flags_are_validated_before_anything_connects(tmp_path):
+    result = bot("run", "--shards", "0-9", "--shard-count", "8",
+                 env={"DISCORD_TOKEN": "x.y.z", "HAVEN_DB_PATH": str(tmp_path / "h.db")})
+    assert result.returncode == 2
+    assert "HAVEN_DISCORD_SHARDS" in result.stderr.decode() and "below the shard count 8" in result.stderr.decode()

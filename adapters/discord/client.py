@@ -121,12 +121,15 @@ class _Origin:
     press: bool = False
 
 
-class HavenClient(discord.Client):
-    """discord.py client with Haven's slash commands and buttons."""
+class HavenClient(discord.AutoShardedClient):
+    """discord.py client with Haven's slash commands and buttons. Auto-sharded: one process
+    runs Discord's recommended shards, or the shard ids its settings name."""
 
     def __init__(self, haven: Haven, settings: DiscordSettings, choices: CommandChoices | None = None) -> None:
         # The client-wide default is "mention nobody"; every send also passes its own.
-        super().__init__(intents=haven_intents(), allowed_mentions=discord.AllowedMentions.none())
+        super().__init__(intents=haven_intents(), allowed_mentions=discord.AllowedMentions.none(),
+                         shard_ids=list(settings.shard_ids) if settings.shard_ids else None,
+                         shard_count=settings.shard_count)
         self.haven = haven
         self.settings = settings
         self.tree = app_commands.CommandTree(self)
@@ -135,7 +138,8 @@ class HavenClient(discord.Client):
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(HavenButton)
-        await self.sync_commands()
+        if self.settings.syncs_commands:
+            await self.sync_commands()
 
     async def sync_commands(self) -> None:
         """Register the slash commands: on the development server only when one is set

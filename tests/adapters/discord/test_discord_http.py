@@ -43,6 +43,15 @@ async def test_login_registers_every_core_command_with_moderator_ones_hidden(cor
     assert {c["value"] for c in post["options"][0]["choices"]} >= {"crisis", "faq", "checkins"}
 
 
+async def test_only_the_process_running_shard_zero_registers_commands(core, connect, fake_discord, gw):
+    haven, _ = core
+    client = await connect(haven, shard_ids=(2, 3), shard_count=4)
+    assert client.shard_ids == [2, 3] and client.shard_count == 4
+    assert not fake_discord.sent("PUT", f"/applications/{gw.APP_ID}/commands")
+    await connect(haven, shard_ids=(0, 1), shard_count=4)
+    assert fake_discord.sent("PUT", f"/applications/{gw.APP_ID}/commands")
+
+
 async def test_a_development_server_gets_the_commands_instantly_instead(core, connect, fake_discord, gw):
     haven, _ = core
     await connect(haven, dev_guild_id=int(gw.GUILD_ID))

@@ -159,3 +159,23 @@ def test_autocompletion_suggests_zones_and_countries():
     countries = {"GB": "United Kingdom", "US": "United States", "DE": "Germany"}
     assert country_matches("ger", countries) == [("DE", "Germany")]
     assert country_matches("us", countries)[0] == ("US", "United States")
+
+
+def test_shard_settings_parse_ranges_and_lists_and_refuse_nonsense():
+    import pytest
+
+    from adapters.discord.settings import parse_discord_settings, parse_shards
+    from bot.errors import ConfigError
+
+    assert parse_shards("0-3", "8") == ((0, 1, 2, 3), 8)
+    assert parse_shards("5, 0,2-3", "6") == ((0, 2, 3, 5), 6)
+    assert parse_shards("", "") == (None, None)
+    for shards, count, variable in (("0-3", "", "HAVEN_DISCORD_SHARD_COUNT"), ("", "8", "HAVEN_DISCORD_SHARDS"),
+                                    ("4-2", "8", "HAVEN_DISCORD_SHARDS"), ("0-8", "8", "HAVEN_DISCORD_SHARDS"),
+                                    ("a-b", "8", "HAVEN_DISCORD_SHARDS")):
+        with pytest.raises(ConfigError) as caught:
+            parse_shards(shards, count)
+        assert caught.value.variable == variable
+    settings = parse_discord_settings({"DISCORD_TOKEN": "x.y.z", "HAVEN_DISCORD_SHARDS": "1",
+                                       "HAVEN_DISCORD_SHARD_COUNT": "2"})
+    assert settings.shard_ids == (1,) and not settings.syncs_commands
