@@ -20,9 +20,7 @@ from bot.messages import Messages, load_messages
 from bot.metrics import Metrics
 from bot.moderation.cards import Card, load_cards
 from bot.questions import Questions
-from bot.storage.engine import is_postgres, open_storage, sqlite_path
-from bot.storage.postgres import PostgresStorage
-from bot.storage.sqlite import SqliteStorage
+from bot.storage.engine import Storage, is_postgres, open_storage, sqlite_path
 
 
 @dataclass(frozen=True)
@@ -59,7 +57,7 @@ def load_content(content_dir: Path, embedder: Embedder | None = None) -> Content
 async def open_haven(
     content: Content, database: str | Path, clock: Clock | None = None, files_dir: Path | None = None,
     limit_flooding: bool = True,
-) -> tuple[Haven, SqliteStorage | PostgresStorage]:
+) -> tuple[Haven, Storage]:
     """A ready Haven over `database` (a SQLite path, or a postgresql:// URL); the caller
     closes the storage.
 

@@ -28,7 +28,7 @@ from bot.moderation.cards import Card
 from bot.moderation.commands import ModeratorCommands
 from bot.moderators import is_moderator
 from bot.questions import Answer, Questions
-from bot.storage.sqlite import SqliteStorage
+from bot.storage.engine import Storage
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class Haven:
     def __init__(
         self,
         *,
-        storage: SqliteStorage,
+        storage: Storage,
         clock: Clock,
         messages: Messages,
         resources: CrisisResources,

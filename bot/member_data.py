@@ -11,13 +11,13 @@ from bot.clock import Clock
 from bot.events import Message
 from bot.member_files import MemberFiles
 from bot.messages import Messages
-from bot.storage.sqlite import SqliteStorage
+from bot.storage.engine import Storage
 
 CONFIRM_MINUTES = 10
 
 
 class MemberData:
-    def __init__(self, storage: SqliteStorage, clock: Clock, messages: Messages, files: MemberFiles) -> None:
+    def __init__(self, storage: Storage, clock: Clock, messages: Messages, files: MemberFiles) -> None:
         self._storage = storage
         self._clock = clock
         self._messages = messages

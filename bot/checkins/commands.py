@@ -14,7 +14,7 @@ from bot.community import CommunitySettings
 from bot.events import Message
 from bot.member_files import MemberFiles
 from bot.messages import Messages
-from bot.storage.sqlite import SqliteStorage
+from bot.storage.engine import Storage
 
 MOOD_DAYS = 30
 
@@ -26,7 +26,7 @@ def when(moment: datetime, zone: str) -> str:
 
 
 class CheckinCommands:
-    def __init__(self, storage: SqliteStorage, clock: Clock, messages: Messages, flow: CheckinFlow,
+    def __init__(self, storage: Storage, clock: Clock, messages: Messages, flow: CheckinFlow,
                  files: MemberFiles) -> None:
         self._storage = storage
         self._clock = clock

@@ -9,7 +9,7 @@ from bot.actions import Action, Audience, Button
 from bot.checkins.who5 import Who5, meaningful_change, score_who5
 from bot.clock import Clock
 from bot.messages import Messages
-from bot.storage.sqlite import SqliteStorage
+from bot.storage.engine import Storage
 
 LOW_MOODS = (1, 2)
 LOW_RUN = 3           # this many low answers in a row bring the kind message
@@ -25,7 +25,7 @@ def local_day(moment: datetime, zone: str) -> str:
 class CheckinFlow:
     """Turns check-in replies (buttons or typed) into stored answers and kind words back."""
 
-    def __init__(self, storage: SqliteStorage, clock: Clock, messages: Messages, who5: Who5) -> None:
+    def __init__(self, storage: Storage, clock: Clock, messages: Messages, who5: Who5) -> None:
         self._storage = storage
         self._clock = clock
         self._messages = messages

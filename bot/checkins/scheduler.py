@@ -16,7 +16,7 @@ from bot.actions import Action, Audience
 from bot.checkins.flow import CheckinFlow
 from bot.checkins.schedule import Schedule, is_wellbeing_slot, next_due, slot_key
 from bot.clock import Clock
-from bot.storage.sqlite import SqliteStorage
+from bot.storage.engine import Storage
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ PAUSE_AFTER_FAILURES = 3
 class CheckinScheduler:
     def __init__(
         self,
-        storage: SqliteStorage,
+        storage: Storage,
         clock: Clock,
         flow: CheckinFlow,
         grace: timedelta = timedelta(hours=2),

@@ -18,7 +18,7 @@ from bot.events import Member, Message
 from bot.messages import Messages
 from bot.metrics import Metrics
 from bot.storage.records import Escalation
-from bot.storage.sqlite import SqliteStorage
+from bot.storage.engine import Storage
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class Escalations:
 
     def __init__(
         self,
-        storage: SqliteStorage,
+        storage: Storage,
         clock: Clock,
         messages: Messages,
         resources: CrisisResources,

@@ -16,7 +16,7 @@ from bot.events import Message
 from bot.messages import Messages
 from bot.moderation.cards import Card
 from bot.questions import Questions
-from bot.storage.sqlite import SqliteStorage
+from bot.storage.engine import Storage
 
 
 def format_setting(value: object) -> str:
@@ -40,7 +40,7 @@ def age(since: datetime, now: datetime) -> str:
 class ModeratorCommands:
     def __init__(
         self,
-        storage: SqliteStorage,
+        storage: Storage,
         clock: Clock,
         messages: Messages,
         cards: dict[str, Card],

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Union
 from urllib.parse import unquote
 
 from bot.errors import StorageError
@@ -10,6 +10,9 @@ from bot.storage.sqlite import SqliteStorage
 
 if TYPE_CHECKING:
     from bot.storage.postgres import PostgresStorage
+
+# The repositories the core is given: either engine, with the same public methods.
+Storage = Union[SqliteStorage, "PostgresStorage"]
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 SQLITE_SCHEME = "sqlite://"

@@ -42,6 +42,8 @@ CAUGHT = {
     "what side effects does esketamine have": "side-effects",
     "can ketamine wreck your bladder": "side-effects",
     "is ketamine dangerous": "side-effects",
+    "is it safe to drive home after spravato": "side-effects",
+    "can i take prozac with ketamine": "mixing-medicines",
 }
 
 NOT_MEDICAL = [
@@ -60,6 +62,9 @@ NOT_MEDICAL = [
     "where does ketamine come from",
     "hello",
     "ok cool",
+    "why might ketamine work when prozac didn't",
+    "prozac never helped me, would ketamine?",
+    "how fast does it work after treatment",
 ]
 
 
