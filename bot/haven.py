@@ -1,6 +1,7 @@
 """The core: one entry point that answers a neutral event with neutral actions."""
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -33,6 +34,7 @@ from bot.storage.engine import Storage
 log = logging.getLogger(__name__)
 
 CHOICE_MINUTES = 30
+LONG_TEXT = 4000  # characters; longer messages are scanned in a worker thread
 ARTICLE_URL = "https://www.yalemedicine.org/news/ketamine-depression"
 
 
@@ -160,7 +162,7 @@ class Haven:
         if not addressed and not settings.monitors(message.place.settings_channel):
             return Reply(Kind.NONE)
 
-        detection = self._detect(message.text)
+        detection = await self._detect(message.text)
         if detection is not None and detection.tier.rank >= Tier.HIGH.rank:
             return await self._crisis(message, detection, settings)
 
@@ -181,8 +183,12 @@ class Haven:
             return Reply(Kind.NONE, tuple(actions))
         return Reply(kind, tuple(actions) + reply.actions, topic=reply.topic)
 
-    def _detect(self, text: str) -> Detection | None:
+    async def _detect(self, text: str) -> Detection | None:
         try:
+            if len(text) > LONG_TEXT:
+                # Detection is linear in length (about 1 s for 100 KB): off the event loop,
+                # so one huge message does not stall every other member's replies.
+                return await asyncio.to_thread(self._detector.detect, text)
             return self._detector.detect(text)
         except Exception:
             # Counted and logged (never the text); the message goes on through the pipeline.

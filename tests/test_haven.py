@@ -246,3 +246,10 @@ async def test_a_flooding_member_is_slowed_once_but_crisis_detection_still_reads
     clock.advance(minutes=1)
     assert (await haven.handle(dm("/faq", user="fl"))).kind is Kind.COMMAND
     assert (await haven.handle(dm("/faq", user="other"))).kind is Kind.COMMAND
+
+
+async def test_a_crisis_buried_in_a_very_long_message_is_still_found(haven):
+    text = "ordinary words about my day. " * 2000 + "honestly i want to kill myself. " + "more words. " * 500
+    reply = await haven.handle(said(text))
+    assert reply.kind is Kind.CRISIS and to(reply, Audience.MODERATORS)
+    assert len(to(reply, Audience.MODERATORS)[0].text) < 2000  # the excerpt is cut to the setting
