@@ -120,3 +120,42 @@ def test_a_database_from_a_newer_haven_is_refused_and_left_alone(tmp_path):
 def test_the_scripted_mode_answers_every_line_however_fast():
     out = outputs(run([b"what is ketamine"] * 60))
     assert [o["kind"] for o in out] == ["faq"] * 60
+
+
+def test_questions_get_their_topic_kind_and_cited_source():
+    cases = {
+        "roughly how many adults in the us live with depression": "depression-how-common",
+        "how soon could someone feel better after ketamine": "how-fast-it-works",
+        "what exactly is spravato": "spravato-esketamine",
+        "what are the side effects": "side-effects",
+    }
+    out = outputs(run([q.encode() for q in cases]))
+    for o, (question, topic) in zip(out, cases.items()):
+        assert o["input"] == question
+        assert o["topic"] == topic
+        assert o["kind"] == ("medical" if topic == "side-effects" else "faq")
+        text = o["outputs"][0]["text"]
+        assert "Ketamine & Depression: How it Works" in text and "https://www.yalemedicine.org/news/ketamine-depression" in text
+        assert "not medical advice" in text
+
+
+def test_the_whole_crisis_flow_through_the_protocol(tmp_path):
+    lines = [
+        {"text": "i want to end my life tonight", "channel": "general", "user": "ana"},
+        {"button": "esc:ack:1", "user": "eve", "channel": "mods"},
+        {"button": "esc:ack:1", "user": "mo", "channel": "mods", "moderator": True},
+        {"text": "/escalations", "user": "mo", "channel": "mods", "moderator": True},
+        {"button": "esc:resolve:1", "user": "mo", "channel": "mods", "moderator": True},
+        {"text": "/escalations", "user": "mo", "channel": "mods", "moderator": True},
+    ]
+    out = outputs(run([json.dumps(line).encode() for line in lines]))
+    crisis, refused, acked, queue, resolved, empty = out
+    assert crisis["kind"] == "crisis"
+    assert [o["to"] for o in crisis["outputs"]] == ["member", "moderators"]
+    assert "911" in crisis["outputs"][0]["text"] and "988" in crisis["outputs"][0]["text"]
+    assert crisis["outputs"][1]["buttons"][0]["value"] == "esc:ack:1"
+    assert "Only this community's moderators" in refused["outputs"][0]["text"]
+    assert "is reaching out" in acked["outputs"][0]["text"]
+    assert "#1 imminent" in queue["outputs"][0]["text"] and "end my life" not in queue["outputs"][0]["text"]
+    assert "resolved by mo" in resolved["outputs"][0]["text"]
+    assert "No open crisis alerts" in empty["outputs"][0]["text"]
