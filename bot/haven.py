@@ -70,6 +70,7 @@ class Haven:
         self._checkin_flow = CheckinFlow(storage, clock, messages, who5)
         self._checkins = CheckinCommands(storage, clock, messages, self._checkin_flow, files)
         self._scheduler = CheckinScheduler(storage, clock, self._checkin_flow)
+        self._files = files
         self._member_data = MemberData(storage, clock, messages, files)
         self._moderation = ModeratorCommands(storage, clock, messages, cards, resources, questions,
                                              self._escalations)
@@ -137,6 +138,10 @@ class Haven:
 
     def now(self):
         return self._clock.now()
+
+    def sweep_files(self, now_epoch: float) -> int:
+        """Remove charts and exports old enough to have been uploaded; returns how many."""
+        return self._files.sweep(now_epoch)
 
     async def database_ok(self) -> bool:
         """A cheap round trip to the database, for /healthz."""

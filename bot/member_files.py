@@ -16,6 +16,21 @@ class MemberFiles:
         self._folder.mkdir(parents=True, exist_ok=True)
         return self._folder / KINDS[kind].format(_stem(platform, user_id))
 
+    def sweep(self, now_epoch: float, max_age_seconds: float = 600) -> int:
+        """Delete files older than `max_age_seconds`: by then the adapter has uploaded them,
+        and an export with a member's notes should not sit on the server's disk."""
+        removed = 0
+        if not self._folder.is_dir():
+            return 0
+        for path in self._folder.iterdir():
+            try:
+                if path.is_file() and now_epoch - path.stat().st_mtime > max_age_seconds:
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                continue
+        return removed
+
     def remove_all(self, platform: str, user_id: str) -> None:
         for pattern in KINDS.values():
             (self._folder / pattern.format(_stem(platform, user_id))).unlink(missing_ok=True)

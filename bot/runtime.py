@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import signal
+import time
 from typing import Awaitable, Callable, Protocol
 
 from bot.actions import Action
@@ -47,6 +48,8 @@ async def run_scheduled(haven: Haven, adapters: dict[str, Adapter], stop: asynci
             liveness.scheduler_beat = haven.now()
         try:
             await _one_round(haven, adapters, limits or {})
+            # Housekeeping on the file system's own clock: uploaded files do not linger.
+            haven.sweep_files(time.time())
         except Exception:
             # The loop must outlive any one bad round: scheduled work is retried next time.
             log.exception("scheduled work failed")

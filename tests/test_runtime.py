@@ -96,3 +96,16 @@ async def test_scheduled_sends_wait_for_the_platform_rate_limit(haven, clock):
     await _one_round(haven, {"console": platform}, {"console": limit})
     assert len(platform.sent) == 12
     assert virtual[0] == pytest.approx(4.0)  # 4 at once, then 8 more at 2 a second
+
+
+async def test_uploaded_charts_and_exports_do_not_linger_on_disk(haven, clock):
+    import os
+    import time
+
+    export = await haven.handle(dm("/mydata"))
+    json_path, csv_path = export.actions[0].attachments
+    old = time.time() - 3600
+    os.utime(json_path, (old, old))
+    assert haven.sweep_files(time.time()) == 1
+    assert not json_path.exists() and csv_path.exists()  # the fresh one stays until it is old
+    assert haven.sweep_files(time.time() + 601) == 1 and not csv_path.exists()
