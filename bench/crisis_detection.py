@@ -23,7 +23,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.crisis.detector import CrisisDetector, Tier, load_patterns  # noqa: E402
+from bot.crisis.detector import CrisisDetector  # noqa: E402
+from bot.crisis.lexicon import load_patterns  # noqa: E402
+from bot.crisis.signals import Tier  # noqa: E402
 
 PATTERNS = ROOT / "content" / "crisis_patterns.yaml"
 DEV_SET = ROOT.parent / "shared" / "eval" / "crisis_dev.jsonl"

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from bot.checkins.who5 import Who5, load_who5
 from bot.clock import Clock, SystemClock
-from bot.crisis.detector import CrisisDetector, load_patterns
+from bot.crisis.detector import CrisisDetector
+from bot.crisis.lexicon import load_patterns
 from bot.crisis.resources import CrisisResources, load_resources
 from bot.faq.catalog import load_faq
 from bot.faq.embedder import Embedder

@@ -16,7 +16,8 @@ from bot.checkins.who5 import Who5
 from bot.clock import Clock
 from bot.commands import find_command, parse_command
 from bot.community import CommunitySettings, settings_from_stored
-from bot.crisis.detector import CrisisDetector, Detection, Tier
+from bot.crisis.detector import CrisisDetector
+from bot.crisis.signals import Detection, Tier
 from bot.crisis.escalation import Escalations
 from bot.crisis.resources import CrisisResources
 from bot.events import ButtonPress, Event, Message

@@ -12,7 +12,7 @@ from datetime import timedelta
 from bot.actions import Action, Audience, Button, Urgency
 from bot.clock import Clock
 from bot.community import CommunitySettings
-from bot.crisis.detector import Detection, Signal, Tier
+from bot.crisis.signals import Detection, Signal, Tier
 from bot.crisis.resources import Country, CrisisResources
 from bot.events import Member, Message
 from bot.messages import Messages

@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.crisis.detector import CrisisDetector, Detection, Tier, load_patterns
+from bot.crisis.detector import CrisisDetector
+from bot.crisis.lexicon import load_patterns
+from bot.crisis.signals import Detection, Tier
 from bot.errors import ContentError
 
 ROOT = Path(__file__).resolve().parents[2]
