@@ -127,12 +127,17 @@ class Haven:
         ]
 
     async def delivered(self, action: Action, ok: bool) -> list[Action]:
-        """The adapter's report on a scheduled send (an action with a receipt)."""
+        """The adapter's report on any send that carries a receipt (check-ins, re-pings, a new
+        escalation's private message and alert); returns follow-ups to send."""
         if action.receipt is None:
             return []
-        if json.loads(action.receipt).get("type") == "reping":
+        receipt = json.loads(action.receipt)
+        if receipt.get("type") == "alert":
+            self.metrics.incr(f"alerts.{receipt['part']}_{'sent' if ok else 'failed'}")
+            return await self._escalations.alert_delivered(receipt["id"], receipt["part"], ok)
+        if receipt.get("type") == "reping":
             self.metrics.incr("repings.sent" if ok else "repings.failed")
-            await self._escalations.reping_delivered(json.loads(action.receipt)["id"], ok, self.settings)
+            await self._escalations.reping_delivered(receipt["id"], ok, self.settings)
             return []
         self.metrics.incr("checkins.sent" if ok else "checkins.failed")
         return await self._scheduler.delivered(action.receipt, ok)

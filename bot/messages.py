@@ -27,7 +27,7 @@ TEMPLATES: dict[str, frozenset[str]] = {
         "alert.repeat": ("id", "tier", "signal"),
         "alert.reping": ("icon", "minutes", "id", "tier", "member", "where"),
         "alert.acknowledged": ("id", "moderator"), "alert.resolved": ("id", "moderator"),
-        "alert.already": ("id", "state"), "alert.unknown": ("id",), "alert.unsaved": (),
+        "alert.already": ("id", "state"), "alert.unknown": ("id",), "alert.unsaved": (), "alert.member_unreachable": ("id",),
         "alert.harassment": ("member", "where", "signal", "link"),
         "alert.reach_out_button": (), "alert.resolve_button": (),
         "alert.sent_high": ("country",), "alert.sent_imminent": ("emergency", "country"),

@@ -253,3 +253,32 @@ async def test_a_crisis_buried_in_a_very_long_message_is_still_found(haven):
     reply = await haven.handle(said(text))
     assert reply.kind is Kind.CRISIS and to(reply, Audience.MODERATORS)
     assert len(to(reply, Audience.MODERATORS)[0].text) < 2000  # the excerpt is cut to the setting
+
+
+async def test_a_refused_alert_is_paged_again_and_an_undelivered_dm_is_reported(haven, clock):
+    reply = await haven.handle(said("i want to die"))  # high: no periodic re-ping of its own
+    member, alert = to(reply, Audience.MEMBER)[0], to(reply, Audience.MODERATORS)[0]
+    assert member.receipt and alert.receipt
+    follow_ups = await haven.delivered(member, ok=False)
+    assert len(follow_ups) == 1 and follow_ups[0].to is Audience.MODERATORS
+    assert "could not be delivered" in follow_ups[0].text and follow_ups[0].community_id == "c1"
+    assert await haven.delivered(alert, ok=False) == []
+    assert await haven.tick() == []
+    clock.advance(minutes=1)
+    again = await haven.tick()
+    assert len(again) == 1 and "#1" in again[0].text
+    await haven.delivered(again[0], ok=True)
+    clock.advance(minutes=30)
+    assert await haven.tick() == []  # a high alert, once delivered, is not paged again
+    history = [e.what for e in await haven._storage.escalation_history(1)]
+    assert "member message refused" in history and "moderator alert refused" in history and "re-pinged" in history
+
+
+async def test_a_delivered_alert_changes_nothing_but_the_history(haven, clock):
+    reply = await haven.handle(said("i want to die"))
+    for action in reply.actions:
+        assert await haven.delivered(action, ok=True) == []
+    clock.advance(minutes=30)
+    assert await haven.tick() == []
+    history = [e.what for e in await haven._storage.escalation_history(1)]
+    assert history[-2:] == ["member message delivered", "moderator alert delivered"]

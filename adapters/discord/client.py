@@ -208,19 +208,28 @@ class HavenClient(discord.AutoShardedClient):
     async def _perform(self, reply: Reply, origin: _Origin) -> None:
         # One failed send never stops the rest: an alert still reaches the moderators
         # when the member's DM fails, and the other way round.
+        follow_ups = []
         for action in reply.actions:
+            ok = False
             try:
                 if action.to is Audience.MODERATORS:
-                    await self._to_moderators(action, origin.guild_id, origin.link)
+                    ok = await self._to_moderators(action, origin.guild_id, origin.link)
                 elif action.to is Audience.CHANNEL:
                     await self._to_channel(action, origin, reply.kind)
+                    ok = True
                 else:
-                    await self._to_member(action, origin)
+                    ok = await self._to_member(action, origin)
             except discord.HTTPException as exc:
                 log.error("send failed", extra={"audience": action.to.value, "status": exc.status,
                                                 "code": exc.code, "kind": reply.kind.value})
+            if action.receipt:
+                # A crisis alert or private message: the core pages again, or tells moderators.
+                follow_ups += await self.haven.delivered(action, ok)
+        for follow_up in follow_ups:  # after the alert itself, so moderators read them in order
+            await self.send_scheduled(follow_up)
 
-    async def _to_member(self, action: Action, origin: _Origin) -> None:
+    async def _to_member(self, action: Action, origin: _Origin) -> bool:
+        """Privately to the member; False when that was impossible (DMs closed, no command)."""
         parts = outgoing(action)
         interaction = origin.interaction
         if origin.guild_id is None:
@@ -229,18 +238,21 @@ class HavenClient(discord.AutoShardedClient):
                 await self._via_interaction(interaction, parts, origin, ephemeral=False)
             elif origin.channel is not None:
                 await self._send(origin.channel, parts)
-            return
+            else:
+                return False
+            return True
         if interaction is not None and origin.press:
             await self._via_interaction(interaction, parts, origin, ephemeral=True)
-            return
+            return True
         try:
             await self._send(await self._dm(origin.user_id), parts)
         except discord.Forbidden:
             if interaction is None:
                 log.warning("member's DMs are closed; nothing is posted publicly instead",
                             extra={"user": origin.user_id})
-                return
+                return False
             await self._via_interaction(interaction, parts, origin, ephemeral=True)
+        return True
 
     async def _to_channel(self, action: Action, origin: _Origin, kind: Kind) -> None:
         parts = outgoing(action)

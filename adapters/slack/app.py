@@ -229,18 +229,27 @@ class SlackAdapter:
     # -- sending ---------------------------------------------------------------------------
 
     async def _perform(self, reply: Reply, origin: Origin) -> None:
+        follow_ups = []
         for action in reply.actions:
+            ok = False
             try:
                 if action.to is Audience.MEMBER:
                     await self._to_member(action, origin, reply.kind)
+                    ok = True
                 elif action.to is Audience.CHANNEL:
                     await self._to_channel(action, origin, reply.kind)
+                    ok = True
                 else:
-                    await self._to_moderators(action, origin.team_id, reply.kind)
+                    ok = await self._to_moderators(action, origin.team_id, reply.kind)
             except SlackApiError as exc:
                 # One refused send must not stop the next (the moderators' alert after the DM).
                 log.warning("slack send refused", extra={"audience": action.to.value, "error": _error(exc)})
                 self._haven.metrics.incr("errors.slack_send")
+            if action.receipt:
+                # A crisis alert or private message: the core pages again, or tells moderators.
+                follow_ups += await self._haven.delivered(action, ok)
+        for follow_up in follow_ups:  # after the alert itself, so moderators read them in order
+            await self.send_scheduled(follow_up)
 
     async def _to_member(self, action: Action, origin: Origin, kind: Kind) -> None:
         """Privately: in Haven's DM when the event came from it; ephemeral where the member used

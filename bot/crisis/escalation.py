@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.actions import Action, Audience, Button, Urgency
@@ -23,6 +24,8 @@ from bot.storage.engine import Storage
 log = logging.getLogger(__name__)
 
 ICONS = {Tier.IMMINENT.value: "🚨", Tier.HIGH.value: "⚠️", Tier.CONCERN.value: "💬"}
+# A refused alert is paged again this soon.
+ALERT_RETRY = timedelta(minutes=1)
 # A claimed re-ping not confirmed by then (the process died, the send failed) comes due again.
 REPING_LEASE = timedelta(minutes=2)
 # Re-pings stop after this many: by then the alert has been loud for half an hour or more,
@@ -89,7 +92,8 @@ class Escalations:
         self._metrics.incr(f"escalations.{tier.value}")
         previous = await self._previous(message, settings)
         repeat = previous is not None and Tier(previous.tier).rank >= tier.rank
-        actions = [Action(Audience.MEMBER, self.member_message(country, tier, repeat))]
+        member_action = Action(Audience.MEMBER, self.member_message(country, tier, repeat))
+        actions = [member_action]
         if settings.public_notice and not message.place.is_dm:
             actions.append(Action(Audience.CHANNEL, self._messages("crisis.public_notice")))
         if repeat:
@@ -102,12 +106,19 @@ class Escalations:
             ))
             return actions
         escalation_id = await self._record(message, tier, "self", signal, settings, now)
+        if escalation_id is not None:
+            # The adapter reports both sends back (Haven.delivered): a refused alert is paged
+            # again, and moderators hear when the member's private message did not arrive.
+            actions[0] = replace(member_action, receipt=_alert_receipt(escalation_id, "member"))
         sent = (
             self._messages("alert.sent_imminent", emergency=country.emergency, country=country.name)
             if tier is Tier.IMMINENT
             else self._messages("alert.sent_high", country=country.name)
         )
-        actions.append(self._alert(message, tier, signal, settings, escalation_id, sent))
+        alert = self._alert(message, tier, signal, settings, escalation_id, sent)
+        if escalation_id is not None:
+            alert = replace(alert, receipt=_alert_receipt(escalation_id, "moderators"))
+        actions.append(alert)
         if escalation_id is not None:
             await self._note(escalation_id, "member messaged", "private message queued")
             await self._note(escalation_id, "moderators alerted", settings.moderator_channel or "no channel set")
@@ -166,6 +177,25 @@ class Escalations:
             ))
         return actions
 
+    async def alert_delivered(self, escalation_id: int, part: str, ok: bool) -> list[Action]:
+        """The platform's answer on a new escalation's sends. A refused alert is paged again in
+        a minute; an undelivered private message is reported to the moderators."""
+        now = self._clock.now()
+        what = f"{'member message' if part == 'member' else 'moderator alert'} {'delivered' if ok else 'refused'}"
+        await self._note(escalation_id, what, "")
+        if ok:
+            return []
+        if part == "moderators":
+            await self._storage.retry_alert(escalation_id, now + ALERT_RETRY)
+            return []
+        escalation = await self._storage.get_escalation(escalation_id)
+        if escalation is None:
+            return []
+        return [Action(
+            Audience.MODERATORS, self._messages("alert.member_unreachable", id=escalation_id),
+            platform=escalation.platform, community_id=escalation.community_id,
+        )]
+
     async def reping_delivered(self, escalation_id: int, ok: bool, settings_for) -> None:
         """The platform's answer on a re-ping: accepted moves the timer to the next one;
         refused leaves the claim to run out, so it is tried again."""
@@ -176,7 +206,8 @@ class Escalations:
             return
         now = self._clock.now()
         settings = await settings_for(escalation.platform, escalation.community_id)
-        last = escalation.ping_count + 1 >= MAX_REPINGS
+        # Only imminent alerts keep paging; a high one re-sent after a refusal goes once.
+        last = escalation.tier != Tier.IMMINENT.value or escalation.ping_count + 1 >= MAX_REPINGS
         await self._storage.confirm_reping(
             escalation_id, None if last else now + timedelta(minutes=settings.reping_minutes), now)
 
@@ -266,6 +297,10 @@ class Escalations:
         if escalation is None:
             return [Action(Audience.MEMBER, m("alert.unknown", id=escalation_id))]
         return [Action(Audience.MEMBER, m("alert.already", id=escalation_id, state=escalation.state))]
+
+
+def _alert_receipt(escalation_id: int, part: str) -> str:
+    return json.dumps({"type": "alert", "id": escalation_id, "part": part})
 
 
 def _who(member: Member) -> str:

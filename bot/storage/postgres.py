@@ -396,6 +396,16 @@ class PostgresStorage:
         )
         return [self._escalation(r) for r in rows]
 
+    async def retry_alert(self, escalation_id: int, at: datetime) -> bool:
+        """Bring an open escalation's next page forward to `at` (its alert was refused), unless
+        one is already due sooner. False when it is no longer open."""
+        async with self._transaction() as conn:
+            return _count(await conn.execute(
+                "UPDATE escalation SET next_ping_at = $1 WHERE id = $2 AND state = 'open' "
+                "AND (next_ping_at IS NULL OR next_ping_at > $1)",
+                _at(at), escalation_id,
+            )) > 0
+
     async def claim_reping(self, escalation_id: int, lease_until: datetime, now: datetime) -> bool:
         """Claim a due re-ping by moving its timer to the end of a lease; False when another
         process already took it. Unconfirmed by then (a crash, a failed send), it comes due again.

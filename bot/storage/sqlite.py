@@ -359,6 +359,15 @@ class SqliteStorage:
         ) as cur:
             return [self._escalation(r) for r in await cur.fetchall()]
 
+    async def retry_alert(self, escalation_id: int, at: datetime) -> bool:
+        """Bring an open escalation's next page forward to `at` (its alert was refused), unless
+        one is already due sooner. False when it is no longer open."""
+        return bool(await self._write(
+            "UPDATE escalation SET next_ping_at = ? WHERE id = ? AND state = 'open' "
+            "AND (next_ping_at IS NULL OR next_ping_at > ?)",
+            (_ts(at), escalation_id, _ts(at)),
+        ))
+
     async def claim_reping(self, escalation_id: int, lease_until: datetime, now: datetime) -> bool:
         """Claim a due re-ping by moving its timer to the end of a lease; False when another
         loop already took it. Unconfirmed by then (a crash, a failed send), it comes due again."""

@@ -281,3 +281,18 @@ async def test_the_mood_chart_is_attached_as_a_file(core, connect, fake_discord,
     chart = only(fake_discord.dm_messages(gw.ANA))
     assert chart.files and chart.files[0].endswith(".png")
     assert chart.json["attachments"][0]["filename"] == chart.files[0]
+
+
+async def test_a_crisis_dm_that_cannot_be_delivered_is_reported_to_the_moderators(core, connect, fake_discord, gw):
+    haven, storage = core
+    client = await connect(haven)
+    fake_discord.closed_dms.add(gw.ANA)
+    fake_discord.requests.clear()
+    client._connection.parse_message_create(gw.message_create("i want to kill myself"))
+    await gw.settle()
+    alert, update = fake_discord.channel_messages(gw.MODS)
+    assert "Crisis alert #1" in alert.json["embeds"][0]["title"]
+    assert "could not be delivered" in update.json["embeds"][0]["description"]
+    assert fake_discord.channel_messages(gw.GENERAL) == []
+    history = [e.what for e in await storage.escalation_history(1)]
+    assert "member message refused" in history and "moderator alert delivered" in history

@@ -464,3 +464,17 @@ def test_the_manifest_asks_for_what_the_adapter_listens_to():
         "app_mentions:read", "channels:history", "groups:history", "im:history", "chat:write", "im:write",
         "users:read", "files:write", "commands"}
     assert "user" not in manifest["oauth_config"]["scopes"]
+
+
+async def test_a_refused_crisis_alert_is_paged_again_through_the_scheduled_loop(adapter, slack, moderated, haven,
+                                                                                clock):
+    slack.refuse[("chat.postMessage", "C0MODS")] = "channel_not_found"
+    await dispatch(adapter, event_body(channel_message("i want to kill myself")), JSON)
+    await adapter.drain()
+    assert len(slack.posts_to("DU0ANA")) == 1
+    slack.refuse.clear()
+    clock.advance(minutes=1)
+    repings = await haven.tick()
+    assert len(repings) == 1 and await adapter.send_scheduled(repings[0])
+    refused, repinged = slack.posts_to("C0MODS")  # the local server records refused calls too
+    assert "Crisis alert #1" in blocks_text(refused) and "alert #1" in blocks_text(repinged)
